@@ -1,0 +1,68 @@
+# vgrad: plain Makefile. `make` builds build/vgrad and build/vgrad_tests; `make test` runs
+# every test; `make help` lists the user-facing jobs.
+CXX      ?= g++
+BUILD    ?= build
+# Portable by default; `make NATIVE=1` tunes for this CPU.
+ARCH     := $(if $(NATIVE),-march=native,-mavx2 -mfma)
+OPT      ?= -O3
+BLAS_INC := -I/usr/include/x86_64-linux-gnu/openblas-openmp
+CXXFLAGS += -std=c++20 $(OPT) $(ARCH) -g -Wall -Wextra -fopenmp -I. $(BLAS_INC) -MMD -MP
+LDLIBS   += -lopenblas -lz -fopenmp
+
+LIB_SRC  := $(wildcard autograd/*.cpp autograd/ops/*.cpp nn/*.cpp datasets/*.cpp models/*.cpp)
+TOOL_SRC := $(wildcard tools/*.cpp)
+TEST_SRC := $(wildcard tests/*.cpp)
+LIB_OBJ  := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
+TOOL_OBJ := $(TOOL_SRC:%.cpp=$(BUILD)/%.o)
+TEST_OBJ := $(TEST_SRC:%.cpp=$(BUILD)/%.o)
+
+.PHONY: all deps test sanitize data check format clean help
+all: deps $(BUILD)/vgrad $(BUILD)/vgrad_tests
+
+# Installs missing Debian packages; prints nothing and does nothing when all are present.
+deps:
+	@bash tools/deps.sh
+
+$(BUILD)/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(BUILD)/libvgrad.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/vgrad: $(TOOL_OBJ) $(BUILD)/libvgrad.a
+	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/vgrad_tests: $(TEST_OBJ) $(BUILD)/libvgrad.a
+	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
+
+# Tests may read data/ when it is there (the real-data cases skip themselves otherwise).
+test: all
+	$(BUILD)/vgrad_tests $(TEST_ARGS)
+
+# The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own tree.
+sanitize: deps
+	$(MAKE) BUILD=build/sanitize OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" build/sanitize/vgrad_tests
+	ASAN_OPTIONS=detect_leaks=1 build/sanitize/vgrad_tests $(TEST_ARGS)
+
+data:
+	@bash tools/fetch_data.sh all
+
+# Every source file under ~400 lines, so each reads in one sitting.
+check:
+	@bash tools/check_size.sh
+
+format:
+	clang-format -i $(LIB_SRC) $(TOOL_SRC) $(TEST_SRC) $(wildcard */*.h autograd/ops/*.h)
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "make            build build/vgrad and build/vgrad_tests"
+	@echo "make test       run every test (the README's test command)"
+	@echo "make sanitize   run the tests under ASan + UBSan"
+	@echo "make data       fetch and verify datasets into data/"
+
+-include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -1,0 +1,31 @@
+// Errors: library code throws vgrad::Error with a message built from pieces, naming the op
+// and the shapes or the file and offset; only tools/ catches, prints one line and exits.
+#pragma once
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace vgrad {
+
+struct Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <typename... Parts>
+std::string cat(const Parts&... parts) {
+  std::ostringstream out;
+  (out << ... << parts);
+  return out.str();
+}
+
+template <typename... Parts>
+[[noreturn]] void fail(const Parts&... parts) {
+  throw Error(cat(parts...));
+}
+
+template <typename... Parts>
+inline void check(bool ok, const Parts&... parts) {
+  if (!ok) fail(parts...);
+}
+
+}  // namespace vgrad

@@ -1,0 +1,150 @@
+// The op table that `vgrad gradcheck` and tests/test_gradcheck.cpp both run. Adding an op:
+// add one case here. Inputs are drawn away from kinks (relu at 0) and from domain edges
+// (log, sqrt and div near 0), where finite differences lie.
+#include "autograd/gradcheck.h"
+
+namespace vgrad {
+namespace {
+
+using Fn = std::function<Tensor()>;
+using Made = std::pair<Fn, std::vector<Tensor>>;
+
+Tensor leaf(const Shape& s, Rng& rng, float lo = -1.0f, float hi = 1.0f) {
+  return rand_uniform(s, rng, lo, hi, true);
+}
+// Values with |v| in [lo, hi] and a random sign: away from 0.
+Tensor away_from_zero(const Shape& s, Rng& rng, float lo, float hi) {
+  Tensor t = rand_uniform(s, rng, lo, hi, true);
+  for (int64_t i = 0; i < t.numel(); ++i)
+    if (rng.uniform() < 0.5f) t.at(i) = -t.at(i);
+  return t;
+}
+
+GradcheckCase unary_case(const std::string& name, Tensor (*op)(const Tensor&), float lo,
+                         float hi, bool signed_away = false) {
+  return {name, [=](Rng& rng) -> Made {
+            Tensor x = signed_away ? away_from_zero({3, 4}, rng, lo, hi) : leaf({3, 4}, rng, lo, hi);
+            return {[=] { return op(x); }, {x}};
+          }};
+}
+
+template <typename Op>
+GradcheckCase binary_case(const std::string& name, Shape sa, Shape sb, Op op,
+                          float b_lo = -1.0f, float b_hi = 1.0f) {
+  return {name, [=](Rng& rng) -> Made {
+            Tensor a = leaf(sa, rng), b = away_from_zero(sb, rng, b_lo, b_hi);
+            return {[=] { return op(a, b); }, {a, b}};
+          }};
+}
+
+// A random non-symmetric CSR with some empty rows.
+CsrPtr random_csr(int64_t rows, int64_t cols, Rng& rng) {
+  std::vector<int64_t> r, c;
+  std::vector<float> v;
+  for (int64_t i = 0; i < rows; ++i) {
+    if (i % 3 == 1) continue;  // an empty row
+    for (int64_t j = 0; j < cols; ++j)
+      if (rng.uniform() < 0.4f) r.push_back(i), c.push_back(j), v.push_back(rng.uniform(-1, 1));
+  }
+  return Csr::from_coo(rows, cols, r, c, v);
+}
+
+}  // namespace
+
+std::vector<GradcheckCase> op_gradcheck_cases() {
+  std::vector<GradcheckCase> cases = {
+      binary_case("add", {3, 4}, {3, 4}, [](auto a, auto b) { return add(a, b); }),
+      binary_case("add (row broadcast)", {3, 4}, {4}, [](auto a, auto b) { return add(a, b); }),
+      binary_case("sub (column broadcast)", {3, 4}, {3, 1},
+                  [](auto a, auto b) { return sub(a, b); }),
+      binary_case("mul", {3, 4}, {3, 4}, [](auto a, auto b) { return mul(a, b); }),
+      binary_case("mul (scalar tensor)", {3, 4}, {}, [](auto a, auto b) { return mul(a, b); }),
+      binary_case("div", {3, 4}, {3, 4}, [](auto a, auto b) { return div(a, b); }, 0.5f, 2.0f),
+      binary_case("div (row broadcast)", {2, 3, 4}, {4},
+                  [](auto a, auto b) { return div(a, b); }, 0.5f, 2.0f),
+      {"add_scalar", [](Rng& rng) -> Made {
+         Tensor x = leaf({3, 4}, rng);
+         return {[=] { return add(x, 0.7f); }, {x}};
+       }},
+      {"mul_scalar", [](Rng& rng) -> Made {
+         Tensor x = leaf({3, 4}, rng);
+         return {[=] { return mul(x, -1.5f); }, {x}};
+       }},
+      {"rsub", [](Rng& rng) -> Made {
+         Tensor x = leaf({3, 4}, rng);
+         return {[=] { return rsub(2.0f, x); }, {x}};
+       }},
+      {"x*x (used twice)", [](Rng& rng) -> Made {
+         Tensor x = leaf({5}, rng);
+         return {[=] { return mul(x, x); }, {x}};
+       }},
+      {"sum_to", [](Rng& rng) -> Made {
+         Tensor x = leaf({2, 3, 4}, rng);
+         return {[=] { return sum_to(x, {3, 1}); }, {x}};
+       }},
+      unary_case("neg", neg, -1, 1),
+      unary_case("exp", exp, -2, 2),
+      unary_case("log", log, 0.5f, 3),
+      unary_case("square", square, -2, 2),
+      unary_case("sqrt", sqrt, 0.5f, 3),
+      unary_case("relu", relu, 0.1f, 1, /*signed_away=*/true),
+      unary_case("sigmoid", sigmoid, -4, 4),
+      unary_case("tanh", tanh, -2, 2),
+      unary_case("softplus", softplus, -5, 5),
+      unary_case("log_sigmoid", log_sigmoid, -5, 5),
+      {"dropout", [](Rng& rng) -> Made {
+         Tensor x = leaf({4, 5}, rng);
+         // A fresh generator per call: the same mask on every evaluation.
+         return {[=] { Rng r(99); return dropout(x, 0.3f, true, r); }, {x}};
+       }},
+      {"sum", [](Rng& rng) -> Made {
+         Tensor x = leaf({3, 4}, rng);
+         return {[=] { return sum(x); }, {x}};
+       }},
+      {"mean", [](Rng& rng) -> Made {
+         Tensor x = leaf({3, 4}, rng);
+         return {[=] { return mean(x); }, {x}};
+       }},
+      {"sum (axis 0)", [](Rng& rng) -> Made {
+         Tensor x = leaf({3, 4}, rng);
+         return {[=] { return sum(x, 0); }, {x}};
+       }},
+      {"mean (axis 1, keepdim)", [](Rng& rng) -> Made {
+         Tensor x = leaf({2, 3, 4}, rng);
+         return {[=] { return mean(x, 1, true); }, {x}};
+       }},
+      {"transpose", [](Rng& rng) -> Made {
+         Tensor x = leaf({3, 4}, rng);
+         return {[=] { return transpose(x); }, {x}};
+       }},
+      {"reshape", [](Rng& rng) -> Made {
+         Tensor x = leaf({3, 4}, rng);
+         return {[=] { return reshape(x, {2, -1}); }, {x}};
+       }},
+      {"concat", [](Rng& rng) -> Made {
+         Tensor a = leaf({3, 2}, rng), b = leaf({3, 4}, rng);
+         return {[=] { return concat({a, b}); }, {a, b}};
+       }},
+      {"slice", [](Rng& rng) -> Made {
+         Tensor x = leaf({3, 5}, rng);
+         return {[=] { return slice(x, 1, 4); }, {x}};
+       }},
+      {"spmm (non-symmetric, empty rows)", [](Rng& rng) -> Made {
+         CsrPtr a = random_csr(6, 5, rng);
+         Tensor x = leaf({5, 3}, rng);
+         return {[=] { return spmm(a, x); }, {x}};
+       }},
+  };
+  for (bool ta : {false, true})
+    for (bool tb : {false, true}) {
+      std::string name = cat("matmul", ta ? " A^T" : " A", tb ? " B^T" : " B");
+      cases.push_back({name, [=](Rng& rng) -> Made {
+                         Tensor a = leaf(ta ? Shape{4, 3} : Shape{3, 4}, rng);
+                         Tensor b = leaf(tb ? Shape{5, 4} : Shape{4, 5}, rng);
+                         return {[=] { return matmul(a, b, ta, tb); }, {a, b}};
+                       }});
+    }
+  return cases;
+}
+
+}  // namespace vgrad

@@ -1,0 +1,42 @@
+// Dense matrix product through OpenBLAS. Transposes are sgemm flags, never copies.
+#include <cblas.h>
+
+#include "autograd/ops.h"
+
+namespace vgrad {
+namespace {
+
+// C = op(A) op(B) into a new [M, N] tensor, op(X) = X^T when the flag is set.
+Tensor gemm(bool ta, bool tb, const Tensor& a, const Tensor& b) {
+  const int64_t m = ta ? a.cols() : a.rows(), k = ta ? a.rows() : a.cols();
+  const int64_t n = tb ? b.rows() : b.cols();
+  Tensor c = Tensor::empty({m, n});
+  if (m == 0 || n == 0) return c;
+  if (k == 0) return Tensor::zeros({m, n});
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+              (int)m, (int)n, (int)k, 1.0f, a.data(), (int)a.cols(), b.data(), (int)b.cols(), 0.0f,
+              c.data(), (int)n);
+  return c;
+}
+
+}  // namespace
+
+// matmul: C = op(A) op(B).  With C = A B: dA = dC B^T, dB = A^T dC; the flags fold into
+// the same two products (cs231n's "dimension analysis": each gradient has its input's shape).
+Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
+  check(a.dim() == 2 && b.dim() == 2, "matmul: expected 2-D tensors, got ", a.shape_str(),
+        " and ", b.shape_str());
+  const int64_t ka = ta ? a.rows() : a.cols(), kb = tb ? b.cols() : b.rows();
+  check(ka == kb, "matmul: inner sizes differ: ", a.shape_str(), ta ? "^T" : "", " @ ",
+        b.shape_str(), tb ? "^T" : "");
+  Tensor c = gemm(ta, tb, a, b);
+  return record("matmul", c, {a, b}, [ta, tb](const Tensor& gc, const Inputs& in, Grads& g) {
+    const Tensor &a = in[0], &b = in[1];
+    // dA = dC op(B)^T, transposed back when A entered as A^T.
+    if (g.wants(0)) g.add(0, ta ? gemm(tb, true, b, gc) : gemm(false, !tb, gc, b));
+    // dB = op(A)^T dC, transposed back when B entered as B^T.
+    if (g.wants(1)) g.add(1, tb ? gemm(true, ta, gc, a) : gemm(!ta, false, a, gc));
+  });
+}
+
+}  // namespace vgrad

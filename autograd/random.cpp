@@ -1,0 +1,82 @@
+#include "autograd/random.h"
+
+#include <cmath>
+
+#include "autograd/check.h"
+#include "autograd/ops.h"
+
+namespace vgrad {
+namespace {
+uint64_t splitmix64(uint64_t& x) {
+  uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+}  // namespace
+
+Rng::Rng(uint64_t seed) {
+  uint64_t x = seed;
+  for (auto& s : s_) s = splitmix64(x);
+}
+
+uint64_t Rng::next_u64() {  // xoshiro256** (Blackman & Vigna)
+  const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+  const uint64_t t = s_[1] << 17;
+  s_[2] ^= s_[0];
+  s_[3] ^= s_[1];
+  s_[1] ^= s_[2];
+  s_[0] ^= s_[3];
+  s_[2] ^= t;
+  s_[3] = rotl(s_[3], 45);
+  return result;
+}
+
+float Rng::uniform() { return (float)(next_u64() >> 40) * (1.0f / 16777216.0f); }
+double Rng::uniform_double() { return (double)(next_u64() >> 11) * (1.0 / 9007199254740992.0); }
+float Rng::uniform(float low, float high) { return low + (high - low) * uniform(); }
+
+float Rng::normal() {
+  // Box-Muller gives two normals per pair of uniforms; keep the second for the next call.
+  if (has_spare_) {
+    has_spare_ = false;
+    return spare_;
+  }
+  const double u1 = 1.0 - uniform_double();  // (0, 1]: log(u1) is finite
+  const double u2 = uniform_double();
+  const double r = std::sqrt(-2.0 * std::log(u1)), theta = 2.0 * M_PI * u2;
+  spare_ = (float)(r * std::sin(theta));
+  has_spare_ = true;
+  return (float)(r * std::cos(theta));
+}
+
+uint64_t Rng::below(uint64_t n) {
+  check(n > 0, "Rng::below: n must be positive");
+  // Rejection removes the modulo bias of next_u64() % n.
+  const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+  uint64_t x;
+  do x = next_u64();
+  while (x >= limit);
+  return x % n;
+}
+
+void Rng::set_state(const State& st) {
+  for (int i = 0; i < 4; ++i) s_[i] = st.s[i];
+  has_spare_ = st.has_spare;
+  spare_ = st.spare;
+}
+
+Tensor randn(const Shape& shape, Rng& rng, float stddev, bool requires_grad) {
+  Tensor t = Tensor::empty(shape, requires_grad);
+  for (int64_t i = 0; i < t.numel(); ++i) t.at(i) = stddev * rng.normal();
+  return t;
+}
+
+Tensor rand_uniform(const Shape& shape, Rng& rng, float low, float high, bool requires_grad) {
+  Tensor t = Tensor::empty(shape, requires_grad);
+  for (int64_t i = 0; i < t.numel(); ++i) t.at(i) = rng.uniform(low, high);
+  return t;
+}
+
+}  // namespace vgrad

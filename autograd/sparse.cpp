@@ -1,0 +1,115 @@
+#include "autograd/sparse.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "autograd/check.h"
+
+namespace vgrad {
+
+std::string Csr::shape_str() const {
+  return cat("csr[", rows_, ", ", cols_, "] (", nnz(), " non-zeros)");
+}
+
+CsrPtr Csr::from_coo(int64_t rows, int64_t cols, const std::vector<int64_t>& r,
+                     const std::vector<int64_t>& c, const std::vector<float>& v) {
+  check(rows >= 0 && cols >= 0, "csr: negative shape [", rows, ", ", cols, "]");
+  check(cols <= INT32_MAX, "csr: ", cols, " columns exceed the 32-bit column index");
+  check(r.size() == c.size() && c.size() == v.size(), "csr: COO arrays differ in length: ",
+        r.size(), " rows, ", c.size(), " cols, ", v.size(), " values");
+  for (size_t k = 0; k < r.size(); ++k) {
+    check(r[k] >= 0 && r[k] < rows && c[k] >= 0 && c[k] < cols, "csr: entry ", k, " at (", r[k],
+          ", ", c[k], ") is outside the shape [", rows, ", ", cols, "]");
+    check(std::isfinite(v[k]), "csr: entry ", k, " at (", r[k], ", ", c[k], ") is ", v[k]);
+  }
+  // Sort entries by (row, col) so duplicates are adjacent, then sum them.
+  std::vector<size_t> order(r.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return r[a] != r[b] ? r[a] < r[b] : c[a] < c[b];
+  });
+  auto m = std::make_shared<Csr>();
+  m->rows_ = rows;
+  m->cols_ = cols;
+  m->row_ptr_.assign(rows + 1, 0);
+  for (size_t k = 0; k < order.size(); ++k) {
+    const size_t e = order[k];
+    if (k > 0 && r[e] == r[order[k - 1]] && c[e] == c[order[k - 1]]) {
+      m->values_.back() += v[e];
+      continue;
+    }
+    m->col_idx_.push_back((int32_t)c[e]);
+    m->values_.push_back(v[e]);
+    m->row_ptr_[r[e] + 1]++;
+  }
+  for (int64_t i = 0; i < rows; ++i) m->row_ptr_[i + 1] += m->row_ptr_[i];
+  return m;
+}
+
+CsrPtr Csr::identity(int64_t n) {
+  std::vector<int64_t> idx(n);
+  std::iota(idx.begin(), idx.end(), 0);
+  return from_coo(n, n, idx, idx, std::vector<float>(n, 1.0f));
+}
+
+bool Csr::is_symmetric() const {
+  if (rows_ != cols_) return false;
+  const Csr& t = transposed();
+  return &t == this || (t.row_ptr_ == row_ptr_ && t.col_idx_ == col_idx_ && t.values_ == values_);
+}
+
+const Csr& Csr::transposed() const {
+  std::call_once(transpose_once_, [this] {
+    // Counting sort by column: entries of each transposed row stay in ascending column order.
+    auto t = std::make_unique<Csr>();
+    t->rows_ = cols_;
+    t->cols_ = rows_;
+    t->row_ptr_.assign(cols_ + 1, 0);
+    for (int32_t c : col_idx_) t->row_ptr_[c + 1]++;
+    for (int64_t i = 0; i < cols_; ++i) t->row_ptr_[i + 1] += t->row_ptr_[i];
+    t->col_idx_.resize(col_idx_.size());
+    t->values_.resize(values_.size());
+    std::vector<int64_t> next(t->row_ptr_.begin(), t->row_ptr_.end() - 1);
+    for (int64_t i = 0; i < rows_; ++i)
+      for (int64_t k = row_ptr_[i]; k < row_ptr_[i + 1]; ++k) {
+        const int64_t dst = next[col_idx_[k]]++;
+        t->col_idx_[dst] = (int32_t)i;
+        t->values_[dst] = values_[k];
+      }
+    // A symmetric matrix (the GCN adjacency) is its own transpose: keep one copy.
+    const bool same = t->rows_ == rows_ && t->row_ptr_ == row_ptr_ && t->col_idx_ == col_idx_ &&
+                      t->values_ == values_;
+    if (!same) transpose_ = std::move(t);
+  });
+  return transpose_ ? *transpose_ : *this;
+}
+
+std::vector<float> Csr::to_dense() const {
+  std::vector<float> d(rows_ * cols_, 0.0f);
+  for (int64_t i = 0; i < rows_; ++i)
+    for (int64_t k = row_ptr_[i]; k < row_ptr_[i + 1]; ++k) d[i * cols_ + col_idx_[k]] += values_[k];
+  return d;
+}
+
+// out[i, :] = sum_k A[i, col_k] x[col_k, :]. Rows are independent: one thread per block of
+// rows, no atomics. Dynamic scheduling because graph degrees are skewed.
+void csr_times_dense(const Csr& a, const float* x, int64_t d, float* out) {
+  const auto& rp = a.row_ptr();
+  const int32_t* ci = a.col_idx().data();
+  const float* v = a.values().data();
+  const int64_t n = a.rows();
+#pragma omp parallel for schedule(dynamic, 64) if (n * d >= 32768)
+  for (int64_t i = 0; i < n; ++i) {
+    float* o = out + i * d;
+    for (int64_t j = 0; j < d; ++j) o[j] = 0.0f;
+    for (int64_t k = rp[i]; k < rp[i + 1]; ++k) {
+      const float w = v[k];
+      const float* xr = x + (int64_t)ci[k] * d;
+#pragma omp simd
+      for (int64_t j = 0; j < d; ++j) o[j] += w * xr[j];
+    }
+  }
+}
+
+}  // namespace vgrad

@@ -1,0 +1,48 @@
+// CSR sparse matrix: row_ptr (rows+1), col_idx and values (nnz each). A constant in the graph
+// (the normalised adjacency, bag-of-words features): it never receives a gradient.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace vgrad {
+
+class Csr;
+using CsrPtr = std::shared_ptr<const Csr>;
+
+class Csr {
+ public:
+  // From COO triplets: validates every index against the shape, sums duplicates, sorts
+  // columns within each row.
+  static CsrPtr from_coo(int64_t rows, int64_t cols, const std::vector<int64_t>& r,
+                         const std::vector<int64_t>& c, const std::vector<float>& v);
+  static CsrPtr identity(int64_t n);
+
+  int64_t rows() const { return rows_; }
+  int64_t cols() const { return cols_; }
+  int64_t nnz() const { return (int64_t)col_idx_.size(); }
+  std::string shape_str() const;
+  const std::vector<int64_t>& row_ptr() const { return row_ptr_; }
+  const std::vector<int32_t>& col_idx() const { return col_idx_; }
+  const std::vector<float>& values() const { return values_; }
+
+  // A^T, built once on first use and cached: GCN's backward needs it every step.
+  const Csr& transposed() const;
+  bool is_symmetric() const;
+  std::vector<float> to_dense() const;   // rows x cols, for tests and small debugging
+
+ private:
+  int64_t rows_ = 0, cols_ = 0;
+  std::vector<int64_t> row_ptr_;
+  std::vector<int32_t> col_idx_;
+  std::vector<float> values_;
+  mutable std::once_flag transpose_once_;
+  mutable std::unique_ptr<Csr> transpose_;  // null when A is symmetric: A^T is A
+};
+
+// out (rows x d) = A (rows x cols) * x (cols x d), dense row-major; OpenMP over rows.
+void csr_times_dense(const Csr& a, const float* x, int64_t d, float* out);
+
+}  // namespace vgrad

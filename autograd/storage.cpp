@@ -1,0 +1,106 @@
+#include "autograd/storage.h"
+
+#include <cstdlib>
+#include <mutex>
+#include <new>
+#include <unordered_map>
+#include <vector>
+
+namespace vgrad {
+namespace {
+
+// Below this many floats malloc's own bins are already fast; above it we keep blocks.
+constexpr size_t kPoolMinFloats = 1024;
+// A bound on what the cache may hold, so a one-off huge tensor does not pin memory forever.
+constexpr size_t kPoolMaxBytes = size_t(1) << 30;
+
+struct Pool {
+  std::mutex mu;
+  std::unordered_map<size_t, std::vector<float*>> free_blocks;
+  PoolStats stats;
+};
+
+Pool& pool() {
+  static Pool* p = new Pool;  // never destroyed: buffers may be freed during static teardown
+  return *p;
+}
+
+float* raw_alloc(size_t n) {
+  // 64-byte alignment keeps AVX loads on one cache line.
+  size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
+  void* p = std::aligned_alloc(64, bytes);
+  if (!p) throw std::bad_alloc();
+  return static_cast<float*>(p);
+}
+
+}  // namespace
+
+Buffer::Buffer(size_t n) : n_(n) {
+  if (n == 0) return;
+  Pool& p = pool();
+  if (n >= kPoolMinFloats) {
+    std::lock_guard<std::mutex> lock(p.mu);
+    p.stats.allocations++;
+    p.stats.bytes_allocated += n * sizeof(float);
+    auto it = p.free_blocks.find(n);
+    if (it != p.free_blocks.end() && !it->second.empty()) {
+      ptr_ = it->second.back();
+      it->second.pop_back();
+      p.stats.reused++;
+      p.stats.cached_bytes -= n * sizeof(float);
+      return;
+    }
+  } else {
+    std::lock_guard<std::mutex> lock(p.mu);
+    p.stats.allocations++;
+    p.stats.bytes_allocated += n * sizeof(float);
+  }
+  ptr_ = raw_alloc(n);
+}
+
+Buffer::~Buffer() {
+  if (!ptr_) return;
+  if (n_ >= kPoolMinFloats) {
+    Pool& p = pool();
+    std::lock_guard<std::mutex> lock(p.mu);
+    if (p.stats.cached_bytes + n_ * sizeof(float) <= kPoolMaxBytes) {
+      p.free_blocks[n_].push_back(ptr_);
+      p.stats.cached_bytes += n_ * sizeof(float);
+      return;
+    }
+  }
+  std::free(ptr_);
+}
+
+Buffer::Buffer(Buffer&& other) noexcept : ptr_(other.ptr_), n_(other.n_) {
+  other.ptr_ = nullptr;
+  other.n_ = 0;
+}
+
+Buffer& Buffer::operator=(Buffer&& other) noexcept {
+  if (this != &other) {
+    Buffer dying(std::move(*this));
+    ptr_ = other.ptr_;
+    n_ = other.n_;
+    other.ptr_ = nullptr;
+    other.n_ = 0;
+  }
+  return *this;
+}
+
+PoolStats pool_stats() {
+  Pool& p = pool();
+  std::lock_guard<std::mutex> lock(p.mu);
+  return p.stats;
+}
+
+void pool_release_all() {
+  Pool& p = pool();
+  std::lock_guard<std::mutex> lock(p.mu);
+  for (auto& [n, blocks] : p.free_blocks)
+    for (float* b : blocks) std::free(b);
+  p.free_blocks.clear();
+  p.stats.cached_bytes = 0;
+}
+
+}  // namespace vgrad

@@ -1,0 +1,84 @@
+// vgrad's Tensor: a float32, row-major, contiguous N-d array that may sit on the tape.
+//
+// Shape letters used everywhere (kernels open with them):
+//   N rows (samples or nodes), F input features, H hidden, Z latent, E non-zeros.
+//
+// A Tensor is a cheap handle (shared_ptr) to its storage and, when it was produced by an op
+// that had a parent requiring grad, to the tape Node that produced it.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "autograd/check.h"
+#include "autograd/storage.h"
+
+namespace vgrad {
+
+using Shape = std::vector<int64_t>;
+std::string shape_str(const Shape& s);      // "[2, 3]"
+int64_t numel_of(const Shape& s);
+
+class Tensor;
+struct Node;
+
+struct TensorImpl : std::enable_shared_from_this<TensorImpl> {
+  Shape shape;
+  Buffer data;                      // numel floats
+  bool requires_grad = false;       // leaves: set by the user; results: any parent requires it
+  std::shared_ptr<TensorImpl> grad; // dL/d(this), same shape; kept for leaves only
+  std::shared_ptr<Node> node;       // the op that produced this tensor (null for leaves)
+};
+
+class Tensor {
+ public:
+  Tensor() = default;
+  explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+  // Factories. All randomness goes through an explicit Rng (autograd/random.h).
+  static Tensor empty(const Shape& shape, bool requires_grad = false);  // uninitialised
+  static Tensor zeros(const Shape& shape, bool requires_grad = false);
+  static Tensor full(const Shape& shape, float value, bool requires_grad = false);
+  static Tensor from(const Shape& shape, const std::vector<float>& values,
+                     bool requires_grad = false);
+  static Tensor scalar(float value, bool requires_grad = false);
+
+  bool defined() const { return impl_ != nullptr; }
+  const Shape& shape() const { return impl().shape; }
+  int64_t dim() const { return (int64_t)impl().shape.size(); }
+  int64_t size(int64_t axis) const;   // negative axis counts from the end
+  int64_t numel() const { return impl().data.size(); }
+  int64_t rows() const { return size(0); }
+  int64_t cols() const { return size(-1); }
+  std::string shape_str() const { return vgrad::shape_str(shape()); }
+
+  float* data() { return impl().data.data(); }
+  const float* data() const { return impl().data.data(); }
+  float& at(int64_t i) { return impl().data.data()[i]; }
+  float at(int64_t i) const { return impl().data.data()[i]; }
+  float item() const;                  // the single value of a 1-element tensor
+  std::vector<float> to_vector() const;
+
+  bool requires_grad() const { return impl_ && impl_->requires_grad; }
+  Tensor& set_requires_grad(bool on = true);
+  bool is_leaf() const { return !impl().node; }
+  Tensor grad() const;                 // undefined until backward reaches this leaf
+  void zero_grad();                    // drops the accumulated gradient
+  Tensor detach() const;               // same storage values copied, off the tape
+  Tensor clone() const;                // a copy of the values, off the tape
+
+  // Reverse-mode sweep from this tensor. A scalar needs no seed; any other shape needs
+  // dL/d(this) as `seed`. The graph is released as it is walked unless retain_graph.
+  void backward(const Tensor& seed = Tensor(), bool retain_graph = false) const;
+
+  TensorImpl& impl() const;
+  const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
+  const char* op_name() const;         // "leaf" or the op that produced it
+
+ private:
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+}  // namespace vgrad

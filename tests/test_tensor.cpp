@@ -1,0 +1,135 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "autograd/ops.h"
+
+using namespace vgrad;
+
+TEST_CASE("Tensor: factories, shape and element access") {
+  Tensor t = Tensor::from({2, 3}, {1, 2, 3, 4, 5, 6});
+  CHECK(t.shape() == Shape{2, 3});
+  CHECK(t.rows() == 2);
+  CHECK(t.cols() == 3);
+  CHECK(t.size(-1) == 3);
+  CHECK(t.numel() == 6);
+  CHECK(t.at(4) == 5.0f);
+  CHECK(t.shape_str() == "[2, 3]");
+  CHECK(Tensor::scalar(2.5f).item() == 2.5f);
+  CHECK(Tensor::zeros({0, 4}).numel() == 0);
+  CHECK_THROWS_WITH_AS(Tensor::from({2, 2}, {1, 2, 3}),
+                       "Tensor::from: shape [2, 2] holds 4 values but 3 were given", Error);
+  CHECK_THROWS_WITH_AS(t.size(2), "tensor: axis 2 out of range for shape [2, 3]", Error);
+  CHECK_THROWS_WITH_AS(t.item(), "item: expected a single value, got shape [2, 3]", Error);
+}
+
+TEST_CASE("Rng: same seed same stream, different seeds differ, normals look normal") {
+  Rng a(42), b(42), c(43);
+  for (int i = 0; i < 5; ++i) CHECK(a.next_u64() == b.next_u64());
+  CHECK(Rng(42).next_u64() != c.next_u64());
+  Rng r(7);
+  const int n = 200000;
+  double s = 0, s2 = 0;
+  for (int i = 0; i < n; ++i) {
+    const double x = r.normal();
+    s += x;
+    s2 += x * x;
+  }
+  CHECK(std::fabs(s / n) < 0.01);
+  CHECK(std::fabs(s2 / n - 1.0) < 0.02);
+  int counts[3] = {0, 0, 0};
+  for (int i = 0; i < 30000; ++i) counts[r.below(3)]++;
+  for (int k : counts) CHECK(std::abs(k - 10000) < 400);
+  // Saving and restoring the state resumes the same stream (needed by --resume).
+  Rng s1(5);
+  s1.normal();
+  auto st = s1.state();
+  const float next = s1.normal();
+  Rng s3(0);
+  s3.set_state(st);
+  CHECK(s3.normal() == next);
+}
+
+TEST_CASE("broadcasting: shapes, values and errors naming both shapes") {
+  Tensor m = Tensor::from({2, 3}, {1, 2, 3, 4, 5, 6});
+  Tensor row = Tensor::from({3}, {10, 20, 30});
+  Tensor col = Tensor::from({2, 1}, {100, 200});
+  CHECK(add(m, row).to_vector() == std::vector<float>{11, 22, 33, 14, 25, 36});
+  CHECK(add(m, col).to_vector() == std::vector<float>{101, 102, 103, 204, 205, 206});
+  CHECK(add(row, col).shape() == Shape{2, 3});  // both sides expand
+  CHECK(mul(m, Tensor::scalar(2)).to_vector() == std::vector<float>{2, 4, 6, 8, 10, 12});
+  CHECK(broadcast_shape("x", {4, 1, 3}, {5, 1}) == Shape{4, 5, 3});
+  CHECK_THROWS_WITH_AS(add(m, Tensor::zeros({2})),
+                       "add: shapes [2, 3] and [2] cannot be broadcast together", Error);
+  CHECK_THROWS_WITH_AS(mul(Tensor::zeros({3, 2}), Tensor::zeros({2, 3})),
+                       "mul: shapes [3, 2] and [2, 3] cannot be broadcast together", Error);
+  // The gradient of a broadcast operand is the sum over the expanded dimensions.
+  Tensor b = Tensor::from({3}, {1, 1, 1}, true);
+  Tensor x = Tensor::from({2, 3}, {1, 2, 3, 4, 5, 6}, true);
+  sum(mul(x, b)).backward();
+  CHECK(b.grad().to_vector() == std::vector<float>{5, 7, 9});
+  CHECK(x.grad().to_vector() == std::vector<float>{1, 1, 1, 1, 1, 1});
+}
+
+TEST_CASE("shape errors name the op and both shapes") {
+  CHECK_THROWS_WITH_AS(matmul(Tensor::zeros({2, 3}), Tensor::zeros({4, 5})),
+                       "matmul: inner sizes differ: [2, 3] @ [4, 5]", Error);
+  CHECK_THROWS_WITH_AS(matmul(Tensor::zeros({2, 3}), Tensor::zeros({5, 4}), false, true),
+                       "matmul: inner sizes differ: [2, 3] @ [5, 4]^T", Error);
+  CHECK_THROWS_WITH_AS(matmul(Tensor::zeros({3}), Tensor::zeros({3, 1})),
+                       "matmul: expected 2-D tensors, got [3] and [3, 1]", Error);
+  CHECK_THROWS_WITH_AS(reshape(Tensor::zeros({2, 3}), {4, 2}),
+                       "reshape: cannot reshape [2, 3] (6 values) to [4, 2]", Error);
+  CHECK_THROWS_WITH_AS(concat({Tensor::zeros({2, 3}), Tensor::zeros({3, 3})}),
+                       "concat: shapes [2, 3] and [3, 3] differ before the last axis", Error);
+  CHECK_THROWS_WITH_AS(slice(Tensor::zeros({2, 3}), 2, 5),
+                       "slice: [2, 5) out of range for shape [2, 3]", Error);
+  CHECK_THROWS_WITH_AS(sum(Tensor::zeros({2, 3}), 2), "sum_axis: axis 2 out of range for shape [2, 3]",
+                       Error);
+  CHECK_THROWS_WITH_AS(transpose(Tensor::zeros({2, 3, 4})),
+                       "transpose: expected a 2-D tensor, got [2, 3, 4]", Error);
+}
+
+TEST_CASE("forward values of the ops against direct formulas") {
+  Tensor x = Tensor::from({4}, {-30.0f, -1.0f, 0.5f, 40.0f});
+  const auto sp = softplus(x).to_vector();
+  CHECK(sp[0] == doctest::Approx(std::log1p(std::exp(-30.0))));
+  CHECK(sp[1] == doctest::Approx(std::log1p(std::exp(-1.0))));
+  CHECK(sp[3] == doctest::Approx(40.0));  // no overflow to inf
+  const auto ls = log_sigmoid(x).to_vector();
+  CHECK(ls[0] == doctest::Approx(-30.0).epsilon(1e-6));  // no log(0)
+  CHECK(ls[2] == doctest::Approx(std::log(1.0 / (1.0 + std::exp(-0.5)))));
+  const auto sg = sigmoid(x).to_vector();
+  CHECK(sg[0] == doctest::Approx(1.0 / (1.0 + std::exp(30.0))).epsilon(1e-5));
+  CHECK(sg[3] == 1.0f);
+  CHECK(relu(x).to_vector() == std::vector<float>{0, 0, 0.5f, 40});
+  Tensor m = Tensor::from({2, 3}, {1, 2, 3, 4, 5, 6});
+  CHECK(sum(m).item() == 21.0f);
+  CHECK(mean(m).item() == 3.5f);
+  CHECK(sum(m, 0).to_vector() == std::vector<float>{5, 7, 9});
+  CHECK(mean(m, 1, true).shape() == Shape{2, 1});
+  CHECK(mean(m, 1).to_vector() == std::vector<float>{2, 5});
+  CHECK(transpose(m).to_vector() == std::vector<float>{1, 4, 2, 5, 3, 6});
+  CHECK(slice(m, 1, 3).to_vector() == std::vector<float>{2, 3, 5, 6});
+  CHECK(concat({slice(m, 0, 1), slice(m, 1, 3)}).to_vector() == m.to_vector());
+  Tensor w = Tensor::from({3, 2}, {1, 0, 0, 1, 1, 1});
+  CHECK(matmul(m, w).to_vector() == std::vector<float>{4, 5, 10, 11});
+  CHECK(matmul(w, m, true, true).to_vector() == std::vector<float>{4, 10, 5, 11});
+}
+
+TEST_CASE("dropout: inverted scaling, seeded mask, identity in eval") {
+  Tensor x = Tensor::full({1000}, 1.0f);
+  Rng r1(3), r2(3);
+  Tensor a = dropout(x, 0.25f, true, r1), b = dropout(x, 0.25f, true, r2);
+  CHECK(a.to_vector() == b.to_vector());
+  int zeros = 0;
+  for (float v : a.to_vector()) {
+    CHECK((v == 0.0f || v == doctest::Approx(1.0f / 0.75f)));
+    zeros += v == 0.0f;
+  }
+  CHECK(zeros > 200);
+  CHECK(zeros < 300);
+  Rng r3(3);
+  CHECK(dropout(x, 0.25f, false, r3).to_vector() == x.to_vector());
+  CHECK_THROWS_WITH_AS(dropout(x, 1.0f, true, r3), "dropout: p must be in [0, 1), got 1", Error);
+}

@@ -1,0 +1,56 @@
+// vgrad: the command line. `vgrad COMMAND --help` explains each command.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "autograd/check.h"
+#include "tools/commands.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(int, char**);
+  const char* help;
+};
+
+const Command kCommands[] = {
+    {"gradcheck", vgrad::tools::cmd_gradcheck, "check every op's gradient by finite differences"},
+    {"dot", vgrad::tools::cmd_dot, "write the graph of an expression as Graphviz DOT"},
+};
+
+int usage(FILE* out) {
+  std::fprintf(out, "usage: vgrad COMMAND [options]   (vgrad COMMAND --help for its options)\n\n");
+  for (const Command& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.help);
+  return out == stdout ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage(stderr);
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") return usage(stdout);
+  for (const Command& c : kCommands) {
+    if (name != c.name) continue;
+    try {
+      return c.run(argc - 1, argv + 1);
+    } catch (const CLI::ParseError& e) {  // thrown past a command's own app.exit() handling
+      std::fprintf(stderr, "vgrad %s: %s\n", c.name, e.what());
+      return 2;
+    } catch (const vgrad::Error& e) {
+      std::fprintf(stderr, "vgrad %s: error: %s\n", c.name, e.what());
+      return 1;
+    } catch (const std::bad_alloc&) {
+      std::fprintf(stderr, "vgrad %s: error: out of memory\n", c.name);
+      return 1;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "vgrad %s: error: %s\n", c.name, e.what());
+      return 1;
+    }
+  }
+  std::fprintf(stderr, "vgrad: unknown command '%s'\n", name.c_str());
+  return usage(stderr);
+}
