@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages vgrad builds with, only those missing; silent when none are.
 set -euo pipefail
-need=(g++ make libopenblas-openmp-dev doctest-dev libcli11-dev libstb-dev zlib1g-dev)
+need=(g++ make libopenblas-openmp-dev doctest-dev libcli11-dev libstb-dev zlib1g-dev nlohmann-json3-dev)
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
