@@ -11,8 +11,11 @@ BLAS_INC := -I/usr/include/x86_64-linux-gnu/openblas-openmp
 CXXFLAGS += -std=c++20 $(OPT) $(ARCH) -fno-trapping-math -g -Wall -Wextra -fopenmp -I. $(BLAS_INC) -MMD -MP
 LDLIBS   += -lopenblas -lz -fopenmp
 
-LIB_SRC  := $(wildcard autograd/*.cpp autograd/ops/*.cpp nn/*.cpp datasets/*.cpp models/*.cpp)
-TOOL_SRC := $(wildcard tools/*.cpp)
+# tools/ helpers (pictures, PCA, files, progress) go into the library so tests can use them;
+# only main.cpp and the cmd_*.cpp subcommands make up the command line itself.
+TOOL_SRC := tools/main.cpp $(wildcard tools/cmd_*.cpp)
+LIB_SRC  := $(wildcard autograd/*.cpp autograd/ops/*.cpp nn/*.cpp datasets/*.cpp models/*.cpp) \
+            $(filter-out $(TOOL_SRC),$(wildcard tools/*.cpp))
 TEST_SRC := $(wildcard tests/*.cpp)
 LIB_OBJ  := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.cpp=$(BUILD)/%.o)
