@@ -1,0 +1,22 @@
+// Dataset names, as `--dataset NAME` spells them, resolved to readers and folders in data/.
+//   cora, citeseer, pubmed   DATA/planetoid-text/NAME (the plain-text graph layout)
+//   cora-linqs               DATA/cora/cora.content + cora.cites (LINQS original)
+//   synthetic[:k=v,...]      a seeded stochastic block model (datasets/synthetic.h)
+//   edgelist:PATH            a user's graph: a bare "u v" file or a folder in the text layout
+//   mnist, fashion-mnist     DATA/mnist, DATA/fashion-mnist or /usr/share/datasets/fashion-mnist
+#pragma once
+#include <string>
+
+#include "datasets/graph.h"
+#include "datasets/idx.h"
+
+namespace vgrad {
+
+// $VGRAD_DATA_DIR when set, else "data" (relative to the checkout root, where make runs).
+std::string default_data_dir();
+
+bool is_image_dataset(const std::string& name);
+Graph load_graph_dataset(const std::string& name, const std::string& data_dir);
+ImageDataset load_image_dataset(const std::string& name, const std::string& data_dir);
+
+}  // namespace vgrad
