@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "autograd/vecmath.h"
+#include "nn/losses.h"
 
 namespace vgrad {
 namespace {
@@ -144,11 +145,76 @@ Tensor inner_product_bce(const Tensor& z, const CsrPtr& labels,
 Tensor inner_product_bce_dense(const Tensor& z, const CsrPtr& labels,
                                const InnerProductLossOptions& opt) {
   const int64_t n = z.rows();
-  Tensor y = Tensor::from({n, n}, labels->to_dense());
-  Tensor x = matmul(z, z, false, true);                       // logits [N, N]
-  Tensor pos = mul(mul(y, softplus(neg(x))), opt.pos_weight);  // pw * y * -log sigmoid(x)
-  Tensor negs = mul(rsub(1.0f, y), softplus(x));               // (1 - y) * -log(1 - sigmoid(x))
-  return mul(mean(add(pos, negs)), opt.norm);
+  Tensor y = Tensor::from({n, n}, labels->to_dense());  // N*N floats: fine for study, not Pubmed
+  Tensor logits = matmul(z, z, false, true);            // Z Z^T, [N, N]
+  return bce_with_logits(logits, y, Reduction::mean, opt.pos_weight, opt.norm);
+}
+
+}  // namespace vgrad
+
+namespace vgrad {
+
+Tensor sampled_inner_product_bce(const Tensor& z, const CsrPtr& labels, int64_t k, Rng& rng) {
+  check(z.dim() == 2 && labels && labels->rows() == z.rows() && labels->cols() == z.rows(),
+        "sampled_inner_product_bce: labels are ", labels ? labels->shape_str() : "null",
+        " but Z is ", z.shape_str());
+  check(k >= 1, "sampled_inner_product_bce: need at least one negative per edge, got ", k);
+  const int64_t n = z.rows(), d = z.cols();
+  const auto& rp = labels->row_ptr();
+  const auto& ci = labels->col_idx();
+  auto labelled = [&](int64_t i, int64_t j) {
+    return std::binary_search(ci.begin() + rp[i], ci.begin() + rp[i + 1], (int32_t)j);
+  };
+  // pairs[p] = (u, v); the first n_pos are positives.
+  std::vector<std::pair<int32_t, int32_t>> pairs;
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t q = rp[i]; q < rp[i + 1]; ++q)
+      if (ci[q] > i) pairs.push_back({(int32_t)i, ci[q]});
+  const int64_t n_pos = (int64_t)pairs.size();
+  check(n_pos > 0, "sampled_inner_product_bce: the label matrix has no off-diagonal entries");
+  check((double)n * (n - 1) > 2.0 * (double)labels->nnz(),
+        "sampled_inner_product_bce: the graph is complete, there are no negatives to draw");
+  for (int64_t s = 0; s < n_pos * k;) {
+    const int64_t i = (int64_t)rng.below(n), j = (int64_t)rng.below(n);
+    if (i == j || labelled(i, j)) continue;  // rejection keeps the draw uniform on non-edges
+    pairs.push_back({(int32_t)i, (int32_t)j});
+    ++s;
+  }
+  const int64_t total = (int64_t)pairs.size();
+  const float* pz = z.data();
+  std::vector<float> g(total);  // dloss/dx per pair
+  const double w_pos = 1.0 / (double)n_pos, w_neg = 1.0 / (double)(total - n_pos);
+  double loss = 0;
+  for (int64_t p = 0; p < total; ++p) {
+    const float* a = pz + pairs[p].first * d;
+    const float* b = pz + pairs[p].second * d;
+    float x = 0;
+    for (int64_t c = 0; c < d; ++c) x += a[c] * b[c];
+    const bool pos = p < n_pos;
+    // positive: softplus(-x), d/dx = -sigmoid(-x);  negative: softplus(x), d/dx = sigmoid(x)
+    loss += (pos ? w_pos : w_neg) * softplus(pos ? -x : x);
+    g[p] = (float)(pos ? -w_pos * sigmoid(-x) : w_neg * sigmoid(x));
+  }
+  Tensor y = Tensor::scalar((float)loss);
+  return record("sampled_inner_product_bce", y, {z},
+                [pairs = std::move(pairs), g = std::move(g)](const Tensor& gy, const Inputs& in,
+                                                             Grads& grads) {
+    const int64_t d = in[0].cols();
+    const float* pz = in[0].data();
+    Tensor dz = Tensor::zeros(in[0].shape());
+    float* out = dz.data();
+    const float s = gy.item();
+    // x = z_u . z_v:  dz_u += g z_v,  dz_v += g z_u. Serial: pairs share nodes.
+    for (size_t p = 0; p < pairs.size(); ++p) {
+      const int64_t u = pairs[p].first, v = pairs[p].second;
+      const float gp = s * g[p];
+      for (int64_t c = 0; c < d; ++c) {
+        out[u * d + c] += gp * pz[v * d + c];
+        out[v * d + c] += gp * pz[u * d + c];
+      }
+    }
+    grads.add(0, dz);
+  });
 }
 
 }  // namespace vgrad

@@ -26,3 +26,14 @@ Tensor inner_product_bce_dense(const Tensor& z, const CsrPtr& labels,
                                const InnerProductLossOptions& options);
 
 }  // namespace vgrad
+
+namespace vgrad {
+
+// For graphs too large for all pairs: the positives are the label matrix's off-diagonal
+// entries (each undirected edge once), the negatives K random node pairs per positive that
+// are not labelled 1, drawn from rng; the loss is
+//   mean_pos softplus(-z_u . z_v) + mean_neg softplus(z_u . z_v),
+// O(E * K * Z) per call instead of O(N^2 Z).
+Tensor sampled_inner_product_bce(const Tensor& z, const CsrPtr& labels, int64_t k, Rng& rng);
+
+}  // namespace vgrad

@@ -3,18 +3,21 @@
 #include <cstdio>
 
 #include "autograd/gradcheck.h"
+#include "nn/gradcheck_cases.h"
 #include "tools/commands.h"
 
 namespace vgrad::tools {
 
 int cmd_gradcheck(int argc, char** argv) {
-  CLI::App app("Check every op's backward against central finite differences.", "vgrad gradcheck");
+  CLI::App app("Check every op's, layer's and loss's backward against central finite differences.", "vgrad gradcheck");
   std::string only;
   app.add_option("--op", only, "check only the ops whose name contains this text");
   VGRAD_PARSE(app, argc, argv);
 
   std::vector<GradcheckCase> cases;
-  for (auto& c : op_gradcheck_cases())
+  std::vector<GradcheckCase> all = op_gradcheck_cases();
+  for (auto& c : nn_gradcheck_cases()) all.push_back(c);
+  for (auto& c : all)
     if (only.empty() || c.name.find(only) != std::string::npos) cases.push_back(c);
   if (cases.empty()) fail("gradcheck: no op matches --op '", only, "'");
   int failed = 0;

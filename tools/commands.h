@@ -7,4 +7,5 @@ namespace vgrad::tools {
 int cmd_gradcheck(int argc, char** argv);
 int cmd_dot(int argc, char** argv);
 int cmd_data(int argc, char** argv);
+int cmd_train(int argc, char** argv);
 }  // namespace vgrad::tools

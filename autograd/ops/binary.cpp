@@ -2,7 +2,7 @@
 // shape; the backward reduces each gradient back to its input's shape with sum_to (the adjoint
 // of broadcasting: a bias added to every row receives the sum of the rows' gradients).
 #include "autograd/ops.h"
-#include "autograd/ops/kernels.h"
+#include "autograd/parallel.h"
 
 namespace vgrad {
 namespace {

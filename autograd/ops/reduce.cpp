@@ -2,7 +2,7 @@
 // per thread along an axis), so a loss over N*N terms keeps its digits and is bit-identical
 // for any number of threads.
 #include "autograd/ops.h"
-#include "autograd/ops/kernels.h"
+#include "autograd/parallel.h"
 
 namespace vgrad {
 namespace {

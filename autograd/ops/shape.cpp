@@ -2,7 +2,7 @@
 #include <cstring>
 
 #include "autograd/ops.h"
-#include "autograd/ops/kernels.h"
+#include "autograd/parallel.h"
 
 namespace vgrad {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "autograd/ops.h"
-#include "autograd/ops/kernels.h"
+#include "autograd/parallel.h"
 
 namespace vgrad {
 namespace {

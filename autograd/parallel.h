@@ -1,6 +1,7 @@
-// Loop helpers shared by the op files: parallel elementwise maps and a fixed-order blocked
-// sum. Private to autograd/ops.
+// Loop helpers for kernels in every layer (ops, losses, models): a parallel elementwise map
+// and a fixed-order blocked sum.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 

@@ -1,0 +1,26 @@
+// What AE and VAE share: the interface the MNIST trainer drives (models/image_training.h).
+// Images are rows of [B, 784] floats in [0, 1].
+#pragma once
+#include <string>
+
+#include "nn/nn.h"
+
+namespace vgrad {
+
+struct ImageModelConfig {
+  int64_t hidden = 400;
+  int64_t latent = 20;
+};
+
+class ImageModel : public Module {
+ public:
+  // The loss summed over the batch (per sample: divide by B), as the PyTorch example
+  // back-propagates it.
+  virtual Tensor loss(const Tensor& x, Rng& rng) = 0;
+  virtual Tensor encode(const Tensor& x) = 0;             // the latent code (VAE: mu), [B, Z]
+  virtual Tensor decode(const Tensor& z) = 0;             // pixel probabilities, [B, 784]
+  virtual Tensor reconstruct(const Tensor& x, Rng& rng) = 0;
+  virtual std::string kind() const = 0;                   // "ae" or "vae"
+};
+
+}  // namespace vgrad

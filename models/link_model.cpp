@@ -1,0 +1,43 @@
+#include "models/link_model.h"
+
+#include "nn/inner_product_loss.h"
+
+namespace vgrad {
+
+Decoder parse_decoder(const std::string& name) {
+  if (name == "fused") return Decoder::fused;
+  if (name == "dense") return Decoder::dense;
+  if (name == "sampled") return Decoder::sampled;
+  fail("--decoder: expected fused, dense or sampled, got '", name, "'");
+}
+
+LinkTargets make_link_targets(const LinkSplit& split, Decoder decoder) {
+  const int64_t n = split.num_nodes;
+  const double nn = (double)n * (double)n;
+  const double e = (double)split.adj_train->nnz();  // both directions, no self-loops
+  check(e > 0, "link targets: the training graph has no edges");
+  std::vector<int64_t> r, c;
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t k = split.adj_train->row_ptr()[i]; k < split.adj_train->row_ptr()[i + 1]; ++k)
+      r.push_back(i), c.push_back(split.adj_train->col_idx()[k]);
+    r.push_back(i), c.push_back(i);  // the reference's labels are A_train + I
+  }
+  LinkTargets t;
+  t.labels = Csr::from_coo(n, n, r, c, std::vector<float>(r.size(), 1.0f));
+  t.pos_weight = (float)((nn - e) / e);
+  t.norm = (float)(nn / (2.0 * (nn - e)));
+  t.decoder = decoder;
+  return t;
+}
+
+Tensor reconstruction_loss(const Tensor& z, const LinkTargets& t, Rng& rng) {
+  const InnerProductLossOptions opt{.pos_weight = t.pos_weight, .norm = t.norm};
+  switch (t.decoder) {
+    case Decoder::fused: return inner_product_bce(z, t.labels, opt);
+    case Decoder::dense: return inner_product_bce_dense(z, t.labels, opt);
+    case Decoder::sampled: return sampled_inner_product_bce(z, t.labels, t.negatives_per_edge, rng);
+  }
+  fail("reconstruction_loss: unknown decoder");
+}
+
+}  // namespace vgrad

@@ -1,0 +1,192 @@
+#include "nn/optim.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace vgrad {
+namespace {
+
+// Elementwise updates: each element's arithmetic is the same on any thread, so parallel
+// steps stay bit-identical; below this size a parallel region costs more than it saves.
+constexpr int64_t kParallelMin = 1 << 15;
+
+Tensor zeros_like(const Tensor& t) { return Tensor::zeros(t.shape()); }
+
+// Checks that the saved buffer exists and matches the parameter before anything is copied.
+const Tensor* saved_buffer(const Checkpoint& ckpt, const std::string& name, const Tensor& p,
+                           size_t index) {
+  const Tensor* t = ckpt.find(name);
+  if (t == nullptr) return nullptr;
+  check(t->shape() == p.shape(), "checkpoint ", ckpt.where(), ": optimizer state '", name,
+        "' has shape ", t->shape_str(), " but parameter ", index, " has shape ", p.shape_str());
+  return t;
+}
+
+Tensor copy_of(const Tensor* t) { return t ? t->clone() : Tensor(); }
+
+}  // namespace
+
+Optimizer::Optimizer(std::vector<Tensor> params) : params_(std::move(params)) {
+  for (size_t i = 0; i < params_.size(); ++i)
+    check(params_[i].defined() && params_[i].is_leaf() && params_[i].requires_grad(),
+          "optimizer: parameter ", i, " must be a leaf that requires grad");
+}
+
+void Optimizer::zero_grad() {
+  for (Tensor& p : params_) p.zero_grad();
+}
+
+Sgd::Sgd(std::vector<Tensor> params, SgdOptions options)
+    : Optimizer(std::move(params)), options_(options), momentum_(params_.size()) {
+  check(options.lr >= 0 && options.momentum >= 0 && options.weight_decay >= 0,
+        "Sgd: lr, momentum and weight_decay must be >= 0");
+}
+
+void Sgd::step() {
+  const float lr = (float)options_.lr, mu = (float)options_.momentum;
+  const float wd = (float)options_.weight_decay;
+  for (size_t k = 0; k < params_.size(); ++k) {
+    Tensor grad = params_[k].grad();
+    if (!grad.defined()) continue;
+    float* p = params_[k].data();
+    const float* g = grad.data();
+    const int64_t n = params_[k].numel();
+    const bool first = !momentum_[k].defined();
+    if (mu != 0 && first) momentum_[k] = zeros_like(params_[k]);
+    float* buf = mu != 0 ? momentum_[k].data() : nullptr;
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+    for (int64_t i = 0; i < n; ++i) {
+      float d = g[i] + wd * p[i];
+      if (buf) d = buf[i] = first ? d : mu * buf[i] + d;
+      p[i] -= lr * d;
+    }
+  }
+}
+
+void Optimizer::save_common(Checkpoint& ckpt, const std::string& prefix,
+                            const char* type) const {
+  ckpt.set(prefix + "type", std::string(type));
+  ckpt.set(prefix + "count", (int64_t)params_.size());
+}
+
+void Optimizer::check_common(const Checkpoint& ckpt, const std::string& prefix,
+                             const char* type) const {
+  const std::string& saved = ckpt.get(prefix + "type");
+  check(saved == type, "checkpoint ", ckpt.where(), ": optimizer state '", prefix, "' is ",
+        saved, ", not ", type);
+  const int64_t count = ckpt.get_int(prefix + "count");
+  check(count == (int64_t)params_.size(), "checkpoint ", ckpt.where(), ": optimizer state '",
+        prefix, "' is for ", count, " parameters, this optimizer has ", params_.size(),
+        " (a different model?)");
+}
+
+void Sgd::save_to(Checkpoint& ckpt, const std::string& prefix) const {
+  save_common(ckpt, prefix, "sgd");
+  for (size_t k = 0; k < params_.size(); ++k)
+    if (momentum_[k].defined()) ckpt.put(prefix + std::to_string(k) + ".momentum", momentum_[k]);
+}
+
+void Sgd::load_from(const Checkpoint& ckpt, const std::string& prefix) {
+  check_common(ckpt, prefix, "sgd");
+  std::vector<const Tensor*> found;
+  for (size_t k = 0; k < params_.size(); ++k)
+    found.push_back(saved_buffer(ckpt, prefix + std::to_string(k) + ".momentum", params_[k], k));
+  for (size_t k = 0; k < params_.size(); ++k) momentum_[k] = copy_of(found[k]);
+}
+
+Adam::Adam(std::vector<Tensor> params, AdamOptions options)
+    : Optimizer(std::move(params)),
+      options_(options),
+      m_(params_.size()),
+      v_(params_.size()),
+      steps_(params_.size(), 0) {
+  check(options.lr >= 0 && options.eps >= 0 && options.weight_decay >= 0,
+        "Adam: lr, eps and weight_decay must be >= 0");
+  check(options.beta1 >= 0 && options.beta1 < 1 && options.beta2 >= 0 && options.beta2 < 1,
+        "Adam: betas must be in [0, 1), got ", options.beta1, " and ", options.beta2);
+}
+
+void Adam::step() {
+  const AdamOptions& o = options_;
+  for (size_t k = 0; k < params_.size(); ++k) {
+    Tensor grad = params_[k].grad();
+    if (!grad.defined()) continue;
+    if (!m_[k].defined()) {
+      m_[k] = zeros_like(params_[k]);
+      v_[k] = zeros_like(params_[k]);
+    }
+    const int64_t t = ++steps_[k];
+    // As PyTorch: the corrections in double, then one float step size and one float divisor.
+    const double bias1 = 1.0 - std::pow((double)o.beta1, (double)t);
+    const double bias2 = 1.0 - std::pow((double)o.beta2, (double)t);
+    const float step_size = (float)(o.lr / bias1);
+    const float bias2_sqrt = (float)std::sqrt(bias2);
+    const float b2 = (float)o.beta2, w1 = (float)(1.0 - o.beta1), w2 = (float)(1.0 - o.beta2);
+    const float wd = (float)o.weight_decay, eps = (float)o.eps;
+    float* p = params_[k].data();
+    const float* g = grad.data();
+    float* m = m_[k].data();
+    float* v = v_[k].data();
+    const int64_t n = params_[k].numel();
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+    for (int64_t i = 0; i < n; ++i) {
+      const float gi = g[i] + wd * p[i];
+      // PyTorch's m.lerp_(g, 1 - b1), whose CPU kernel picks the form by the weight.
+      m[i] = w1 < 0.5f ? m[i] + w1 * (gi - m[i]) : gi - (gi - m[i]) * (1.0f - w1);
+      v[i] = v[i] * b2 + w2 * gi * gi;
+      p[i] -= step_size * m[i] / (std::sqrt(v[i]) / bias2_sqrt + eps);
+    }
+  }
+}
+
+void Adam::save_to(Checkpoint& ckpt, const std::string& prefix) const {
+  save_common(ckpt, prefix, "adam");
+  for (size_t k = 0; k < params_.size(); ++k) {
+    const std::string key = prefix + std::to_string(k);
+    ckpt.set(key + ".step", steps_[k]);
+    if (!m_[k].defined()) continue;
+    ckpt.put(key + ".exp_avg", m_[k]);
+    ckpt.put(key + ".exp_avg_sq", v_[k]);
+  }
+}
+
+void Adam::load_from(const Checkpoint& ckpt, const std::string& prefix) {
+  check_common(ckpt, prefix, "adam");
+  std::vector<const Tensor*> m(params_.size()), v(params_.size());
+  std::vector<int64_t> steps(params_.size());
+  for (size_t k = 0; k < params_.size(); ++k) {
+    const std::string key = prefix + std::to_string(k);
+    steps[k] = ckpt.get_int(key + ".step");
+    m[k] = saved_buffer(ckpt, key + ".exp_avg", params_[k], k);
+    v[k] = saved_buffer(ckpt, key + ".exp_avg_sq", params_[k], k);
+    check((m[k] == nullptr) == (v[k] == nullptr) && (m[k] != nullptr) == (steps[k] > 0),
+          "checkpoint ", ckpt.where(), ": Adam state for parameter ", k, " is incomplete");
+  }
+  for (size_t k = 0; k < params_.size(); ++k) {
+    m_[k] = copy_of(m[k]);
+    v_[k] = copy_of(v[k]);
+    steps_[k] = steps[k];
+  }
+}
+
+double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
+  check(max_norm > 0, "clip_grad_norm: max_norm must be positive, got ", max_norm);
+  double sq = 0;
+  for (const Tensor& p : params) {
+    Tensor g = p.grad();
+    if (!g.defined()) continue;
+    for (int64_t i = 0; i < g.numel(); ++i) sq += (double)g.at(i) * g.at(i);
+  }
+  const double total = std::sqrt(sq);
+  const double coef = max_norm / (total + 1e-6);
+  if (coef < 1.0) {
+    for (const Tensor& p : params) {
+      Tensor g = p.grad();
+      if (!g.defined()) continue;
+      for (int64_t i = 0; i < g.numel(); ++i) g.at(i) = (float)(g.at(i) * coef);
+    }
+  }
+  return total;
+}
+
+}  // namespace vgrad

@@ -1,0 +1,55 @@
+// vgrad train: flags -> one of the two runners -> one JSON object on stdout, last.
+#include <cstdio>
+
+#include "tools/cli.h"
+#include "tools/commands.h"
+#include "tools/train.h"
+
+namespace vgrad::tools {
+
+int cmd_train(int argc, char** argv) {
+  CLI::App app("Train AE/VAE on MNIST or GAE/VGAE on a graph; prints progress on stderr and "
+               "one JSON object of results on stdout.", "vgrad train");
+  TrainFlags f;
+  app.add_option("--model", f.model, "ae, vae, gae or vgae")->required();
+  app.add_option("--dataset", f.dataset,
+                 "mnist, fashion-mnist, cora, citeseer, pubmed, cora-linqs, "
+                 "synthetic[:k=v,...], edgelist:PATH (default: mnist / cora)");
+  app.add_option("--epochs", f.epochs, "epochs (default 10 for ae/vae, 200 for gae/vgae)");
+  app.add_option("--lr", f.lr, "Adam learning rate (default 1e-3 / 0.01)");
+  app.add_option("--batch", f.batch, "minibatch size for ae/vae")->capture_default_str();
+  app.add_option("--hidden", f.hidden, "hidden width (default 400 / 32)");
+  app.add_option("--latent", f.latent, "latent width (default 20 / 16)");
+  app.add_option("--seed", f.seed, "random seed (split, init, noise)")->capture_default_str();
+  app.add_option("--seeds", f.seeds, "repeat with seeds S..S+K-1 and report mean/std")
+      ->capture_default_str();
+  app.add_option("--threads", f.threads, "OpenMP and OpenBLAS threads (0: all cores)");
+  app.add_option("--out", f.out, "folder for metrics.jsonl, checkpoint.ckpt and pictures");
+  app.add_option("--resume", f.resume, "continue the run saved in this checkpoint");
+  app.add_option("--decoder", f.decoder, "gae/vgae loss: fused (tiled, O(N d) memory), "
+                 "dense (matmul + BCE, for study) or sampled")->capture_default_str();
+  app.add_option("--negatives", f.negatives, "negatives per edge for --decoder sampled")
+      ->capture_default_str();
+  app.add_option("--features", f.features, "auto (the dataset's) or none (identity)")
+      ->capture_default_str();
+  app.add_option("--dropout", f.dropout, "gae/vgae dropout rate")->capture_default_str();
+  app.add_option("--eval-every", f.eval_every, "validation AUC/AP every N epochs (0: never)")
+      ->capture_default_str();
+  app.add_option("--data-dir", f.data_dir, "dataset folder (default $VGRAD_DATA_DIR or data)");
+  app.add_flag("--quiet", f.quiet, "no progress output");
+  VGRAD_PARSE(app, argc, argv);
+  resolve_defaults(f);
+  install_interrupt_handlers();
+  try {
+    const nlohmann::json result = is_graph_model(f.model) ? run_graph_training(f)
+                                                          : run_image_training(f);
+    std::printf("%s\n", result.dump().c_str());
+    return 0;
+  } catch (const Interrupted& stop) {
+    std::fprintf(stderr, "vgrad train: interrupted; the run so far is in %s (continue with "
+                 "--resume %s)\n", stop.checkpoint.c_str(), stop.checkpoint.c_str());
+    return 128 + stop.signal;
+  }
+}
+
+}  // namespace vgrad::tools
