@@ -8,4 +8,5 @@ int cmd_gradcheck(int argc, char** argv);
 int cmd_dot(int argc, char** argv);
 int cmd_data(int argc, char** argv);
 int cmd_train(int argc, char** argv);
+int cmd_reproduce(int argc, char** argv);
 }  // namespace vgrad::tools
