@@ -87,5 +87,8 @@ help:
 	@echo "make data       fetch and verify datasets into data/"
 	@echo "make vgae-cora  train VGAE on Cora (also gae-cora, vae-mnist, ae-mnist; ARGS=... adds flags)"
 	@echo "make reproduce  the paper's Table 1 (GAE/VGAE x Cora/Citeseer/Pubmed, 10 seeds)"
+	@echo "make fuzz       libFuzzer on the IDX, edge-list, graph-folder and checkpoint readers"
+
+include fuzz/fuzz.mk
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

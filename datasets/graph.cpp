@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <limits>
 #include <map>
 #include <unordered_map>
 
@@ -12,8 +11,12 @@
 namespace vgrad {
 namespace {
 
-constexpr int64_t kMaxNodes = std::numeric_limits<int32_t>::max();
-// A bound on labels when meta.txt gives no num_classes, so one typo cannot allocate a huge
+// Bounds node ids and feature indices (and so the N+1 row pointers and identity features
+// sized from them): 2^24 is 7x ogbn-products, more than this CPU trainer handles, yet one
+// corrupt id such as 2147483646 can no longer ask for 16 GB from a 20-byte file (a fuzz/
+// regression).
+constexpr int64_t kMaxNodes = int64_t(1) << 24;
+// A bound on labels and on meta.txt's num_classes, so one typo cannot allocate a huge
 // per-class table downstream.
 constexpr int64_t kMaxClasses = 100000;
 
@@ -52,7 +55,9 @@ int32_t parse_node(const TextFile& f, std::string_view tok, int64_t n) {
   if (n >= 0) {
     check(v >= 0 && v < n, f.where(), "expected a node id in 0..", n - 1, ", found ", v);
   } else {
-    check(v >= 0 && v < kMaxNodes, f.where(), "expected a node id >= 0, found ", v);
+    check(v >= 0, f.where(), "expected a node id >= 0, found ", v);
+    check(v < kMaxNodes, f.where(), "expected a node id below ", kMaxNodes,
+          " (the node limit), found ", v);
   }
   return (int32_t)v;
 }
@@ -86,7 +91,8 @@ Coo read_features(const std::string& path, int64_t n, int64_t num_features) {
       check(j >= 0 && j < num_features, f.where(), "expected a feature index in 0..",
             num_features - 1, ", found ", j);
     else
-      check(j >= 0 && j < kMaxNodes, f.where(), "expected a feature index >= 0, found ", j);
+      check(j >= 0 && j < kMaxNodes, f.where(), "expected a feature index in 0..", kMaxNodes - 1,
+            ", found ", j);
     coo.r.push_back(node);
     coo.c.push_back(j);
     coo.v.push_back(parse_finite_float(f, fields[2], "feature value"));
@@ -166,7 +172,12 @@ Graph read_graph_folder(const std::string& dir, const std::string& name) {
   const int64_t f_meta = get(meta, "num_features");
   const int64_t k_meta = get(meta, "num_classes");
   check(n != 0, meta_path, ": empty graph: expected num_nodes > 0, found 0");
-  check(n < kMaxNodes, meta_path, ": expected num_nodes below ", kMaxNodes, ", found ", n);
+  check(n <= kMaxNodes, meta_path, ": expected num_nodes up to ", kMaxNodes, ", found ", n);
+  check(f_meta <= kMaxNodes, meta_path, ": expected num_features up to ", kMaxNodes, ", found ",
+        f_meta);
+  // Labels are ints: a larger num_classes would let (int) casts wrap (a fuzz/ regression).
+  check(k_meta <= kMaxClasses, meta_path, ": expected num_classes up to ", kMaxClasses,
+        ", found ", k_meta);
 
   if (exists(labels_path)) {
     g.labels = read_labels(labels_path, n, k_meta);

@@ -20,9 +20,11 @@ std::vector<uint8_t> read_all(const std::string& path) {
   check_readable(path);
   gzFile gz = gzopen(path.c_str(), "rb");
   check(gz != nullptr, path, ": cannot open");
-  gzbuffer(gz, 1 << 18);
+  gzbuffer(gz, 1 << 16);
   std::vector<uint8_t> out;
-  std::vector<uint8_t> chunk(1 << 20);
+  // 64 KB chunks and zlib buffers: larger ones cost every small file a fresh mmap, the fuzz
+  // target's bottleneck (30 files/s under ASan), while a 47 MB file reads no slower.
+  std::vector<uint8_t> chunk(1 << 16);
   for (;;) {
     int n = gzread(gz, chunk.data(), (unsigned)chunk.size());
     int code = 0;
@@ -84,7 +86,13 @@ IdxImages read_idx_images(const std::string& path) {
   check(out.count > 0, path, ": byte 4: expected a positive image count, found 0");
   check(out.rows > 0 && out.cols > 0, path, ": byte 8: expected positive image sides, found ",
         out.rows, "x", out.cols);
-  size_t expected = 16 + (size_t)out.count * out.rows * out.cols;
+  // Each size is below 2^32, so rows*cols fits in 64 bits but count*rows*cols can wrap (65536
+  // images of 2^24 x 2^24 is 2^64 == 0, so a bare 16-byte header passed the length check).
+  const uint64_t per_image = (uint64_t)out.rows * (uint64_t)out.cols;
+  check((uint64_t)out.count <= (UINT64_MAX - 16) / per_image, path, ": byte ", b.size(),
+        ": truncated: header says ", out.count, " images of ", out.rows, "x", out.cols,
+        " (over 2^64 bytes), found ", b.size(), " bytes");
+  size_t expected = 16 + (size_t)out.count * per_image;
   check_length(path, b.size(), expected, out.count, "images");
   out.pixels.assign(b.begin() + 16, b.end());
   return out;

@@ -63,6 +63,7 @@ class Reader {
   }
   void floats(float* out, int64_t n, const std::string& what) {
     need((size_t)n * sizeof(float), what.c_str());
+    if (n == 0) return;  // an empty tensor has no storage: memcpy(nullptr, ...) is UB
     std::memcpy(out, bytes_.data() + pos_, (size_t)n * sizeof(float));
     pos_ += (size_t)n * sizeof(float);
   }

@@ -103,6 +103,7 @@ TEST_CASE("forward values of the ops against direct formulas") {
   CHECK(sg[0] == doctest::Approx(1.0 / (1.0 + std::exp(30.0))).epsilon(1e-5));
   CHECK(sg[3] == 1.0f);
   CHECK(relu(x).to_vector() == std::vector<float>{0, 0, 0.5f, 40});
+  CHECK(std::isnan(relu(Tensor::scalar(NAN)).item()));  // a NaN is not repaired to 0
   Tensor m = Tensor::from({2, 3}, {1, 2, 3, 4, 5, 6});
   CHECK(sum(m).item() == 21.0f);
   CHECK(mean(m).item() == 3.5f);

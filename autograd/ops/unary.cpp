@@ -58,9 +58,10 @@ Tensor sqrt(const Tensor& x) {
   return unary("sqrt", x, [](float v) { return std::sqrt(v); },
                [](float v) { return 0.5f / std::sqrt(v); });
 }
-// relu: y = max(x, 0);  dy/dx = [x > 0]   (0 at the kink, as PyTorch)
+// relu: y = max(x, 0);  dy/dx = [x > 0]   (0 at the kink, as PyTorch). Written so that
+// NaN passes through (NaN < 0 is false): a diverged run must not be silently repaired.
 Tensor relu(const Tensor& x) {
-  return unary("relu", x, [](float v) { return v > 0 ? v : 0.0f; },
+  return unary("relu", x, [](float v) { return v < 0 ? 0.0f : v; },
                [](float v) { return v > 0 ? 1.0f : 0.0f; });
 }
 // sigmoid: y = 1 / (1 + e^-x);  dy/dx = y (1 - y)
