@@ -12,44 +12,17 @@ using vgrad::testing::TempDir;
 using vgrad::testing::write_bytes;
 using vgrad::testing::write_gz;
 
-namespace {
-
-std::string be32(uint32_t v) {
-  return {char(v >> 24), char(v >> 16 & 255), char(v >> 8 & 255), char(v & 255)};
-}
-
-// count images of rows x cols; pixel k of image i is (i * 7 + k) % 256.
-std::string idx_images(uint32_t count, uint32_t rows = 28, uint32_t cols = 28,
-                       uint32_t magic = 2051) {
-  std::string b = be32(magic) + be32(count) + be32(rows) + be32(cols);
-  for (uint32_t i = 0; i < count; ++i)
-    for (uint32_t k = 0; k < rows * cols; ++k) b += char((i * 7 + k) % 256);
-  return b;
-}
-
-std::string idx_labels(const std::vector<int>& labels, uint32_t magic = 2049) {
-  std::string b = be32(magic) + be32((uint32_t)labels.size());
-  for (int l : labels) b += char(l);
-  return b;
-}
-
-void write_set(const TempDir& d, const std::string& prefix, uint32_t n, bool gz) {
-  std::vector<int> labels;
-  for (uint32_t i = 0; i < n; ++i) labels.push_back(int(i % 10));
-  auto w = gz ? write_gz : write_bytes;
-  const std::string ext = gz ? ".gz" : "";
-  w(d / (prefix + "-images-idx3-ubyte" + ext), idx_images(n));
-  w(d / (prefix + "-labels-idx1-ubyte" + ext), idx_labels(labels));
-}
-
-}  // namespace
+using vgrad::testing::be32;
+using vgrad::testing::idx_images;
+using vgrad::testing::idx_labels;
+using vgrad::testing::write_set;
 
 TEST_CASE("dataset idx: plain and gzipped files read the same pixels and labels") {
   for (bool gz : {false, true}) {
     CAPTURE(gz);
     TempDir d;
-    write_set(d, "train", 12, gz);
-    write_set(d, "t10k", 3, gz);
+    write_set(d.str(), "train", 12, gz);
+    write_set(d.str(), "t10k", 3, gz);
     ImageDataset ds = read_mnist_dir(d.str(), "mnist");
     REQUIRE(ds.train.size() == 12);
     REQUIRE(ds.test.size() == 3);

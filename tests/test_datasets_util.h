@@ -56,4 +56,34 @@ inline std::string real_data(const std::string& sub) {
   return std::filesystem::exists(dir + "/" + sub) ? dir : "";
 }
 
+// MNIST-format fixtures (IDX, big-endian header).
+inline std::string be32(uint32_t v) {
+  return {char(v >> 24), char(v >> 16 & 255), char(v >> 8 & 255), char(v & 255)};
+}
+
+// count images of rows x cols; pixel k of image i is (i * 7 + k) % 256.
+inline std::string idx_images(uint32_t count, uint32_t rows = 28, uint32_t cols = 28,
+                       uint32_t magic = 2051) {
+  std::string b = be32(magic) + be32(count) + be32(rows) + be32(cols);
+  for (uint32_t i = 0; i < count; ++i)
+    for (uint32_t k = 0; k < rows * cols; ++k) b += char((i * 7 + k) % 256);
+  return b;
+}
+
+inline std::string idx_labels(const std::vector<int>& labels, uint32_t magic = 2049) {
+  std::string b = be32(magic) + be32((uint32_t)labels.size());
+  for (int l : labels) b += char(l);
+  return b;
+}
+
+inline void write_set(const std::string& dir, const std::string& prefix, uint32_t n, bool gz) {
+  std::vector<int> labels;
+  for (uint32_t i = 0; i < n; ++i) labels.push_back(int(i % 10));
+  auto w = gz ? write_gz : write_bytes;
+  const std::string ext = gz ? ".gz" : "";
+  w(dir + "/" + prefix + "-images-idx3-ubyte" + ext, idx_images(n));
+  w(dir + "/" + prefix + "-labels-idx1-ubyte" + ext, idx_labels(labels));
+}
+
+
 }  // namespace vgrad::testing

@@ -1,0 +1,123 @@
+// vgrad train's runners end to end on small data: the JSON has every promised field, --out
+// writes its files, and a resumed run ends where an uninterrupted one does, bit for bit.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "autograd/check.h"
+#include "tests/test_datasets_util.h"
+#include "tools/train.h"
+
+using namespace vgrad;
+using namespace vgrad::tools;
+using nlohmann::json;
+
+namespace {
+
+TrainFlags graph_flags(const std::string& model, int epochs) {
+  TrainFlags f;
+  f.model = model;
+  f.dataset = "synthetic:nodes=150,classes=3,seed=2";
+  f.epochs = epochs;
+  f.quiet = true;
+  f.threads = 1;
+  resolve_defaults(f);
+  return f;
+}
+
+// 160 MNIST-format images (train) and 40 (test) in DIR/mnist.
+TrainFlags image_flags(const vgrad::testing::TempDir& dir, const std::string& model, int epochs) {
+  std::filesystem::create_directories(dir / "mnist");
+  vgrad::testing::write_set(dir / "mnist", "train", 160, true);
+  vgrad::testing::write_set(dir / "mnist", "t10k", 40, false);
+  TrainFlags f;
+  f.model = model;
+  f.data_dir = dir.str();
+  f.epochs = epochs;
+  f.batch = 32;
+  f.hidden = 16;
+  f.latent = 2;
+  f.quiet = true;
+  f.threads = 1;
+  resolve_defaults(f);
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("train: graph JSON has every field, per seed and as mean/std") {
+  TrainFlags f = graph_flags("vgae", 15);
+  f.seeds = 2;
+  const json r = run_graph_training(f);
+  for (const char* key : {"test_auc", "test_ap", "val_auc", "val_ap", "test_auc_std",
+                          "test_ap_std", "sec_per_epoch", "epochs", "seeds", "threads",
+                          "peak_rss_mib", "model", "dataset"})
+    CHECK_MESSAGE(r.contains(key), key);
+  REQUIRE(r["runs"].size() == 2);
+  CHECK(r["runs"][0]["seed"] == 42);
+  CHECK(r["runs"][1]["seed"] == 43);
+  const double mean = (r["runs"][0]["test_auc"].get<double>() + r["runs"][1]["test_auc"].get<double>()) / 2;
+  CHECK(r["test_auc"].get<double>() == doctest::Approx(mean));
+  CHECK(json::parse(r.dump()) == r);  // what stdout carries parses back
+}
+
+TEST_CASE("train: --out writes metrics, checkpoint and pictures; --resume matches one run") {
+  vgrad::testing::TempDir dir;
+  TrainFlags whole = graph_flags("vgae", 20);
+  whole.out = dir / "whole";
+  const json a = run_graph_training(whole);
+  for (const char* file : {"metrics.jsonl", "checkpoint.ckpt", "embedding.png", "curves.png"})
+    CHECK_MESSAGE(std::filesystem::exists(dir / "whole/" + file), file);
+  TrainFlags half = graph_flags("vgae", 8);
+  half.out = dir / "half";
+  run_graph_training(half);
+  TrainFlags rest = graph_flags("vgae", 20);
+  rest.resume = dir / "half/checkpoint.ckpt";
+  const json b = run_graph_training(rest);
+  CHECK(b["test_auc"] == a["test_auc"]);  // exact: same bits, not approximately
+  CHECK(b["test_ap"] == a["test_ap"]);
+  // A checkpoint of another model is refused by name.
+  TrainFlags other = graph_flags("gae", 20);
+  other.resume = rest.resume;
+  CHECK_THROWS_AS(run_graph_training(other), Error);
+}
+
+TEST_CASE("train: image JSON, pictures, and resume on MNIST-format data") {
+  vgrad::testing::TempDir dir;
+  TrainFlags whole = image_flags(dir, "vae", 3);
+  whole.out = dir / "whole";
+  const json a = run_image_training(whole);
+  for (const char* key : {"train_loss", "test_loss", "epochs", "seed", "threads",
+                          "sec_per_epoch", "peak_rss_mib"})
+    CHECK_MESSAGE(a.contains(key), key);
+  for (const char* file : {"metrics.jsonl", "checkpoint.ckpt", "samples.png",
+                           "reconstructions.png", "latent.png"})
+    CHECK_MESSAGE(std::filesystem::exists(dir / "whole/" + file), file);
+  TrainFlags first = image_flags(dir, "vae", 1);
+  first.out = dir / "first";
+  run_image_training(first);
+  TrainFlags rest = image_flags(dir, "vae", 3);
+  rest.resume = dir / "first/checkpoint.ckpt";
+  const json b = run_image_training(rest);
+  CHECK(b["test_loss"] == a["test_loss"]);
+  CHECK(b["train_loss"] == a["train_loss"]);
+}
+
+TEST_CASE("train: out-of-range flags are refused naming the flag") {
+  TrainFlags f;
+  f.model = "vae";
+  f.lr = 0;
+  CHECK_THROWS_WITH_AS(resolve_defaults(f), "--lr: expected a value in (0, 10), got 0", Error);
+  f = {};
+  f.model = "rnn";
+  CHECK_THROWS_WITH_AS(resolve_defaults(f), "--model: expected ae, vae, gae or vgae, got 'rnn'",
+                       Error);
+  f = {};
+  f.model = "gae";
+  f.epochs = 0;
+  CHECK_THROWS_WITH_AS(resolve_defaults(f), "--epochs: expected at least 1, got 0", Error);
+  f = {};
+  f.model = "vgae";
+  f.features = "some";
+  CHECK_THROWS_WITH_AS(resolve_defaults(f), "--features: expected auto or none, got 'some'", Error);
+}
