@@ -9,4 +9,7 @@ int cmd_dot(int argc, char** argv);
 int cmd_data(int argc, char** argv);
 int cmd_train(int argc, char** argv);
 int cmd_reproduce(int argc, char** argv);
+int cmd_eval(int argc, char** argv);
+int cmd_sample(int argc, char** argv);
+int cmd_export(int argc, char** argv);
 }  // namespace vgrad::tools
