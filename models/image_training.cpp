@@ -40,7 +40,7 @@ bool train_image_epoch(ImageRun& run, int epoch, ImageEpochState& st,
     run.optimizer.zero_grad();
     Tensor loss = run.model.loss(x, run.rng);
     const double value = loss.item();
-    check(std::isfinite(value), "training diverged: the loss is ", value, " at epoch ", epoch,
+    check(std::isfinite(value), "training diverged: the loss is ", std::isnan(value) ? "NaN" : "infinite", " at epoch ", epoch,
           ", batch ", b + 1, " (try a smaller --lr)");
     loss.backward();
     const std::string bad = first_nonfinite_gradient(run.model);

@@ -55,7 +55,7 @@ void train_link(LinkRun& run, int first_epoch, int last_epoch, int eval_every,
     run.optimizer.zero_grad();
     Tensor loss = run.model.loss(run.targets, run.rng);
     const double value = loss.item();
-    check(std::isfinite(value), "training diverged: the loss is ", value, " at epoch ", epoch,
+    check(std::isfinite(value), "training diverged: the loss is ", std::isnan(value) ? "NaN" : "infinite", " at epoch ", epoch,
           " (try a smaller --lr)");
     loss.backward();
     const std::string bad = first_nonfinite_gradient(run.model);

@@ -137,5 +137,5 @@ TEST_CASE("models: a non-finite loss stops training with the epoch named") {
   train_link(run, 1, 2, 0, {});
   model->parameter("gc1.weight").at(0) = NAN;  // poison one weight after epoch 2
   CHECK_THROWS_WITH_AS(train_link(run, 3, 5, 0, {}),
-                       "training diverged: the loss is nan at epoch 3 (try a smaller --lr)", Error);
+                       "training diverged: the loss is NaN at epoch 3 (try a smaller --lr)", Error);
 }
