@@ -2,9 +2,11 @@
 // writes its files, and a resumed run ends where an uninterrupted one does, bit for bit.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <csignal>
 #include <filesystem>
 
-#include "autograd/check.h"
+#include "autograd/ops.h"
 #include "tests/test_datasets_util.h"
 #include "tools/train.h"
 
@@ -120,4 +122,39 @@ TEST_CASE("train: out-of-range flags are refused naming the flag") {
   f.model = "vgae";
   f.features = "some";
   CHECK_THROWS_WITH_AS(resolve_defaults(f), "--features: expected auto or none, got 'some'", Error);
+}
+
+TEST_CASE("train: SIGINT finishes the step, checkpoints, and --resume ends where one run does") {
+  vgrad::testing::TempDir dir;
+  TrainFlags whole = graph_flags("gae", 12);
+  const json a = run_graph_training(whole);
+  install_interrupt_handlers();
+  TrainFlags cut = graph_flags("gae", 12);
+  cut.out = dir / "cut";
+  std::raise(SIGINT);  // arrives before the first step ends: the run stops after epoch 1
+  try {
+    run_graph_training(cut);
+    FAIL("the run did not stop on SIGINT");
+  } catch (const Interrupted& stop) {
+    CHECK(stop.signal == SIGINT);
+    CHECK(stop.checkpoint == dir / "cut/checkpoint.ckpt");
+  }
+  clear_pending_signal();
+  std::signal(SIGINT, SIG_DFL);
+  CHECK_FALSE(std::filesystem::exists(dir / "cut/metrics.jsonl"));  // only the checkpoint
+  TrainFlags rest = graph_flags("gae", 12);
+  rest.resume = dir / "cut/checkpoint.ckpt";
+  const json b = run_graph_training(rest);
+  CHECK(b["test_auc"] == a["test_auc"]);
+  CHECK(b["test_ap"] == a["test_ap"]);
+}
+
+TEST_CASE("train: 1 and 2 threads agree on test AUC/AP within 1e-4") {
+  TrainFlags one = graph_flags("vgae", 30), two = graph_flags("vgae", 30);
+  one.threads = 1;
+  two.threads = 2;
+  const json a = run_graph_training(one), b = run_graph_training(two);
+  set_threads(1);
+  CHECK(std::fabs(a["test_auc"].get<double>() - b["test_auc"].get<double>()) <= 1e-4);
+  CHECK(std::fabs(a["test_ap"].get<double>() - b["test_ap"].get<double>()) <= 1e-4);
 }

@@ -40,6 +40,7 @@ double peak_rss_mib();
 // Interrupted, which main turns into exit code 130 / 143.
 void install_interrupt_handlers();
 int pending_signal();  // 0 when none
+void clear_pending_signal();
 struct Interrupted {
   int signal;
   std::string checkpoint;

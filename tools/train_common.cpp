@@ -56,5 +56,6 @@ void install_interrupt_handlers() {
 }
 
 int pending_signal() { return g_signal.load(); }
+void clear_pending_signal() { g_signal.store(0); }
 
 }  // namespace vgrad::tools

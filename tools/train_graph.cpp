@@ -56,6 +56,7 @@ void write_pictures(const std::string& dir, LinkModel& model, const Graph& g, co
 
 json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64_t seed,
              const std::string& out_dir) {
+  if (!out_dir.empty()) make_dirs(out_dir);  // before training: an interrupt writes here too
   const LinkSplit split = mask_test_edges(g, seed);
   LinkTargets targets = make_link_targets(split, parse_decoder(f.decoder));
   targets.negatives_per_edge = f.negatives;
@@ -114,7 +115,6 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
                  {"sec_per_epoch", ran > 0 ? wall / ran : 0.0},
                  {"step_seconds_median", median(step_seconds)}};
   if (!out_dir.empty()) {
-    make_dirs(out_dir);
     write_jsonl(join_path(out_dir, "metrics.jsonl"), history);
     save_run_checkpoint(ckpt_path, *model, opt, rng, meta);
     write_pictures(out_dir, *model, g, history);

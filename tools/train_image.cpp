@@ -58,6 +58,7 @@ json run_image_training(const TrainFlags& f) {
   set_threads(f.threads);
   const std::string data_dir = f.data_dir.empty() ? default_data_dir() : f.data_dir;
   const ImageDataset ds = load_image_dataset(f.dataset, data_dir);
+  if (!f.out.empty()) make_dirs(f.out);  // before training: an interrupt writes here too
   const int64_t pixels = ds.train.images.cols();
   Rng rng(f.seed);
   auto model = make_image_model(f.model, pixels, {.hidden = f.hidden, .latent = f.latent}, rng);
@@ -132,7 +133,6 @@ json run_image_training(const TrainFlags& f) {
               {"sec_per_epoch", epoch_seconds.empty() ? 0.0 : total / (double)epoch_seconds.size()},
               {"peak_rss_mib", peak_rss_mib()}};
   if (!f.out.empty()) {
-    make_dirs(f.out);
     write_jsonl(join_path(f.out, "metrics.jsonl"), history);
     save(ckpt_path, f.epochs);
     write_pictures(f.out, *model, ds.test, f.seed);
