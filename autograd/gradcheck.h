@@ -29,12 +29,20 @@ struct GradcheckResult {
 GradcheckResult gradcheck(const std::function<Tensor()>& f, std::vector<Tensor> inputs,
                           const GradcheckOptions& opt = {});
 
+// Helpers for writing table rows: a case makes a function and its inputs.
+using GradcheckFn = std::function<Tensor()>;
+using GradcheckMade = std::pair<GradcheckFn, std::vector<Tensor>>;
+// A leaf requiring grad, uniform in [lo, hi].
+inline Tensor gradcheck_leaf(const Shape& s, Rng& rng, float lo = -1.0f, float hi = 1.0f) {
+  return rand_uniform(s, rng, lo, hi, true);
+}
+
 // One row of the op table that both `vgrad gradcheck` and the tests read.
 struct GradcheckCase {
   std::string name;
   // Builds the inputs (leaves requiring grad) from the generator and returns the function
   // under test, which reads them.
-  std::function<std::pair<std::function<Tensor()>, std::vector<Tensor>>(Rng&)> make;
+  std::function<GradcheckMade(Rng&)> make;
   GradcheckOptions options = {};
 };
 

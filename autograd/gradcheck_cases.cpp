@@ -6,12 +6,7 @@
 namespace vgrad {
 namespace {
 
-using Fn = std::function<Tensor()>;
-using Made = std::pair<Fn, std::vector<Tensor>>;
-
-Tensor leaf(const Shape& s, Rng& rng, float lo = -1.0f, float hi = 1.0f) {
-  return rand_uniform(s, rng, lo, hi, true);
-}
+using Made = GradcheckMade;
 // Values with |v| in [lo, hi] and a random sign: away from 0.
 Tensor away_from_zero(const Shape& s, Rng& rng, float lo, float hi) {
   Tensor t = rand_uniform(s, rng, lo, hi, true);
@@ -23,7 +18,7 @@ Tensor away_from_zero(const Shape& s, Rng& rng, float lo, float hi) {
 GradcheckCase unary_case(const std::string& name, Tensor (*op)(const Tensor&), float lo,
                          float hi, bool signed_away = false) {
   return {name, [=](Rng& rng) -> Made {
-            Tensor x = signed_away ? away_from_zero({3, 4}, rng, lo, hi) : leaf({3, 4}, rng, lo, hi);
+            Tensor x = signed_away ? away_from_zero({3, 4}, rng, lo, hi) : gradcheck_leaf({3, 4}, rng, lo, hi);
             return {[=] { return op(x); }, {x}};
           }};
 }
@@ -32,7 +27,7 @@ template <typename Op>
 GradcheckCase binary_case(const std::string& name, Shape sa, Shape sb, Op op,
                           float b_lo = -1.0f, float b_hi = 1.0f) {
   return {name, [=](Rng& rng) -> Made {
-            Tensor a = leaf(sa, rng), b = away_from_zero(sb, rng, b_lo, b_hi);
+            Tensor a = gradcheck_leaf(sa, rng), b = away_from_zero(sb, rng, b_lo, b_hi);
             return {[=] { return op(a, b); }, {a, b}};
           }};
 }
@@ -63,23 +58,23 @@ std::vector<GradcheckCase> op_gradcheck_cases() {
       binary_case("div (row broadcast)", {2, 3, 4}, {4},
                   [](auto a, auto b) { return div(a, b); }, 0.5f, 2.0f),
       {"add_scalar", [](Rng& rng) -> Made {
-         Tensor x = leaf({3, 4}, rng);
+         Tensor x = gradcheck_leaf({3, 4}, rng);
          return {[=] { return add(x, 0.7f); }, {x}};
        }},
       {"mul_scalar", [](Rng& rng) -> Made {
-         Tensor x = leaf({3, 4}, rng);
+         Tensor x = gradcheck_leaf({3, 4}, rng);
          return {[=] { return mul(x, -1.5f); }, {x}};
        }},
       {"rsub", [](Rng& rng) -> Made {
-         Tensor x = leaf({3, 4}, rng);
+         Tensor x = gradcheck_leaf({3, 4}, rng);
          return {[=] { return rsub(2.0f, x); }, {x}};
        }},
       {"x*x (used twice)", [](Rng& rng) -> Made {
-         Tensor x = leaf({5}, rng);
+         Tensor x = gradcheck_leaf({5}, rng);
          return {[=] { return mul(x, x); }, {x}};
        }},
       {"sum_to", [](Rng& rng) -> Made {
-         Tensor x = leaf({2, 3, 4}, rng);
+         Tensor x = gradcheck_leaf({2, 3, 4}, rng);
          return {[=] { return sum_to(x, {3, 1}); }, {x}};
        }},
       unary_case("neg", neg, -1, 1),
@@ -93,45 +88,45 @@ std::vector<GradcheckCase> op_gradcheck_cases() {
       unary_case("softplus", softplus, -5, 5),
       unary_case("log_sigmoid", log_sigmoid, -5, 5),
       {"dropout", [](Rng& rng) -> Made {
-         Tensor x = leaf({4, 5}, rng);
+         Tensor x = gradcheck_leaf({4, 5}, rng);
          // A fresh generator per call: the same mask on every evaluation.
          return {[=] { Rng r(99); return dropout(x, 0.3f, true, r); }, {x}};
        }},
       {"sum", [](Rng& rng) -> Made {
-         Tensor x = leaf({3, 4}, rng);
+         Tensor x = gradcheck_leaf({3, 4}, rng);
          return {[=] { return sum(x); }, {x}};
        }},
       {"mean", [](Rng& rng) -> Made {
-         Tensor x = leaf({3, 4}, rng);
+         Tensor x = gradcheck_leaf({3, 4}, rng);
          return {[=] { return mean(x); }, {x}};
        }},
       {"sum (axis 0)", [](Rng& rng) -> Made {
-         Tensor x = leaf({3, 4}, rng);
+         Tensor x = gradcheck_leaf({3, 4}, rng);
          return {[=] { return sum(x, 0); }, {x}};
        }},
       {"mean (axis 1, keepdim)", [](Rng& rng) -> Made {
-         Tensor x = leaf({2, 3, 4}, rng);
+         Tensor x = gradcheck_leaf({2, 3, 4}, rng);
          return {[=] { return mean(x, 1, true); }, {x}};
        }},
       {"transpose", [](Rng& rng) -> Made {
-         Tensor x = leaf({3, 4}, rng);
+         Tensor x = gradcheck_leaf({3, 4}, rng);
          return {[=] { return transpose(x); }, {x}};
        }},
       {"reshape", [](Rng& rng) -> Made {
-         Tensor x = leaf({3, 4}, rng);
+         Tensor x = gradcheck_leaf({3, 4}, rng);
          return {[=] { return reshape(x, {2, -1}); }, {x}};
        }},
       {"concat", [](Rng& rng) -> Made {
-         Tensor a = leaf({3, 2}, rng), b = leaf({3, 4}, rng);
+         Tensor a = gradcheck_leaf({3, 2}, rng), b = gradcheck_leaf({3, 4}, rng);
          return {[=] { return concat({a, b}); }, {a, b}};
        }},
       {"slice", [](Rng& rng) -> Made {
-         Tensor x = leaf({3, 5}, rng);
+         Tensor x = gradcheck_leaf({3, 5}, rng);
          return {[=] { return slice(x, 1, 4); }, {x}};
        }},
       {"spmm (non-symmetric, empty rows)", [](Rng& rng) -> Made {
          CsrPtr a = random_csr(6, 5, rng);
-         Tensor x = leaf({5, 3}, rng);
+         Tensor x = gradcheck_leaf({5, 3}, rng);
          return {[=] { return spmm(a, x); }, {x}};
        }},
   };
@@ -139,8 +134,8 @@ std::vector<GradcheckCase> op_gradcheck_cases() {
     for (bool tb : {false, true}) {
       std::string name = cat("matmul", ta ? " A^T" : " A", tb ? " B^T" : " B");
       cases.push_back({name, [=](Rng& rng) -> Made {
-                         Tensor a = leaf(ta ? Shape{4, 3} : Shape{3, 4}, rng);
-                         Tensor b = leaf(tb ? Shape{5, 4} : Shape{4, 5}, rng);
+                         Tensor a = gradcheck_leaf(ta ? Shape{4, 3} : Shape{3, 4}, rng);
+                         Tensor b = gradcheck_leaf(tb ? Shape{5, 4} : Shape{4, 5}, rng);
                          return {[=] { return matmul(a, b, ta, tb); }, {a, b}};
                        }});
     }

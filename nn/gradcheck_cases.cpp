@@ -10,12 +10,7 @@
 namespace vgrad {
 namespace {
 
-using Fn = std::function<Tensor()>;
-using Made = std::pair<Fn, std::vector<Tensor>>;
-
-Tensor leaf(const Shape& s, Rng& rng, float lo = -1.0f, float hi = 1.0f) {
-  return rand_uniform(s, rng, lo, hi, true);
-}
+using Made = GradcheckMade;
 
 // Non-symmetric on purpose, with self-loops: a backward using A instead of A^T fails.
 CsrPtr random_adjacency(int64_t n, int64_t edges, Rng& rng) {
@@ -40,18 +35,18 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
   std::vector<GradcheckCase> cases;
   cases.push_back({"nn.linear", [](Rng& rng) -> Made {
                      auto l = std::make_shared<Linear>(4, 3, rng);
-                     Tensor x = leaf({5, 4}, rng);
+                     Tensor x = gradcheck_leaf({5, 4}, rng);
                      return {[=] { return l->forward(x); }, {x, l->weight(), l->bias()}};
                    }});
   cases.push_back({"nn.linear_no_bias", [](Rng& rng) -> Made {
                      auto l = std::make_shared<Linear>(4, 3, rng, false);
-                     Tensor x = leaf({5, 4}, rng);
+                     Tensor x = gradcheck_leaf({5, 4}, rng);
                      return {[=] { return l->forward(x); }, {x, l->weight()}};
                    }});
   cases.push_back({"nn.graph_conv", [](Rng& rng) -> Made {
                      auto l = std::make_shared<GraphConv>(random_adjacency(6, 9, rng), 4, 3, rng,
                                                           true);
-                     Tensor x = leaf({6, 4}, rng);
+                     Tensor x = gradcheck_leaf({6, 4}, rng);
                      return {[=] { return l->forward(x); }, {x, l->weight(), l->bias()}};
                    }});
   cases.push_back({"nn.graph_conv_sparse_x", [](Rng& rng) -> Made {
@@ -60,24 +55,24 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
                      return {[=] { return l->forward(x); }, {l->weight()}};
                    }});
   cases.push_back({"nn.mse", [](Rng& rng) -> Made {
-                     Tensor a = leaf({3, 4}, rng), b = leaf({3, 4}, rng);
+                     Tensor a = gradcheck_leaf({3, 4}, rng), b = gradcheck_leaf({3, 4}, rng);
                      return {[=] { return mse(a, b, Reduction::mean); }, {a, b}};
                    }});
   cases.push_back({"nn.bce", [](Rng& rng) -> Made {
-                     Tensor p = leaf({3, 4}, rng, 0.1f, 0.9f), y = binary_targets({3, 4}, rng);
+                     Tensor p = gradcheck_leaf({3, 4}, rng, 0.1f, 0.9f), y = binary_targets({3, 4}, rng);
                      return {[=] { return bce(p, y, Reduction::sum); }, {p, y}};
                    }});
   cases.push_back({"nn.bce_with_logits", [](Rng& rng) -> Made {
-                     Tensor x = leaf({5, 5}, rng, -4, 4), y = binary_targets({5, 5}, rng);
+                     Tensor x = gradcheck_leaf({5, 5}, rng, -4, 4), y = binary_targets({5, 5}, rng);
                      return {[=] { return bce_with_logits(x, y, Reduction::mean, 4.5f, 0.7f); },
                              {x, y}};
                    }});
   cases.push_back({"nn.kl_normal_logvar", [](Rng& rng) -> Made {
-                     Tensor mu = leaf({3, 4}, rng), lv = leaf({3, 4}, rng);
+                     Tensor mu = gradcheck_leaf({3, 4}, rng), lv = gradcheck_leaf({3, 4}, rng);
                      return {[=] { return kl_normal_logvar(mu, lv, Reduction::sum); }, {mu, lv}};
                    }});
   cases.push_back({"nn.kl_normal_logstd", [](Rng& rng) -> Made {
-                     Tensor mu = leaf({3, 4}, rng), ls = leaf({3, 4}, rng);
+                     Tensor mu = gradcheck_leaf({3, 4}, rng), ls = gradcheck_leaf({3, 4}, rng);
                      return {[=] { return kl_normal_logstd(mu, ls, Reduction::mean); }, {mu, ls}};
                    }});
   // The GAE decoder losses: a 9-node label matrix (symmetric, self-loops) over tiles of 4, so
@@ -91,12 +86,12 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
     return Csr::from_coo(9, 9, r, c, std::vector<float>(r.size(), 1.0f));
   };
   cases.push_back({"nn.inner_product_bce (fused)", [labels](Rng& rng) -> Made {
-                     Tensor z = leaf({9, 3}, rng);
+                     Tensor z = gradcheck_leaf({9, 3}, rng);
                      const InnerProductLossOptions opt{.pos_weight = 4, .norm = 0.7f, .tile = 4};
                      return {[=] { return inner_product_bce(z, labels(), opt); }, {z}};
                    }});
   cases.push_back({"nn.sampled_inner_product_bce", [labels](Rng& rng) -> Made {
-                     Tensor z = leaf({9, 3}, rng);
+                     Tensor z = gradcheck_leaf({9, 3}, rng);
                      // A fresh generator per call: the same negatives on every evaluation.
                      return {[=] { Rng r(5); return sampled_inner_product_bce(z, labels(), 2, r); },
                              {z}};

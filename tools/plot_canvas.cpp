@@ -1,8 +1,5 @@
 #include "tools/plot_canvas.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -10,6 +7,7 @@
 #include <cstring>
 
 #include "autograd/check.h"
+#include "tools/atomic_file.h"
 
 // Internal linkage (STATIC) so another file embedding stb_image_write cannot clash with us.
 #define STB_IMAGE_WRITE_STATIC
@@ -81,27 +79,7 @@ void Canvas::save_png(const std::string& path) const {
   check(stbi_write_png_to_func(append_bytes, &png, width_, height_, 3, pixels_.data(),
                                width_ * 3) != 0,
         path, ": PNG encoding failed (", width_, " x ", height_, ")");
-  const std::string tmp = cat(path, ".tmp.", getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  check(fd >= 0, path, ": cannot open for writing: ", std::strerror(errno));
-  size_t done = 0;
-  while (done < png.size()) {
-    const ssize_t n = ::write(fd, png.data() + done, png.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += (size_t)n;
-  }
-  const bool ok = done == png.size() && ::fsync(fd) == 0;
-  const int err = errno;
-  if (::close(fd) != 0 || !ok) {
-    std::remove(tmp.c_str());
-    fail(path, ": write failed: ", std::strerror(err));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    std::remove(tmp.c_str());
-    fail(path, ": cannot rename the finished file into place: ", std::strerror(e));
-  }
+  tools::write_file_atomically(path, std::string(png.begin(), png.end()));
 }
 
 }  // namespace vgrad::plot
