@@ -1,6 +1,7 @@
 // vgrad train: flags -> one of the two runners -> one JSON object on stdout, last.
 #include <cstdio>
 
+#include "autograd/check.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/train.h"
@@ -38,6 +39,11 @@ int cmd_train(int argc, char** argv) {
   app.add_option("--data-dir", f.data_dir, "dataset folder (default $VGRAD_DATA_DIR or data)");
   app.add_flag("--quiet", f.quiet, "no progress output");
   VGRAD_PARSE(app, argc, argv);
+  // -1 stands for "the model's default" inside TrainFlags; a -1 the user typed is refused.
+  for (const auto& [name, value] : {std::pair<const char*, double>{"--epochs", f.epochs},
+                                    {"--lr", f.lr}, {"--hidden", (double)f.hidden},
+                                    {"--latent", (double)f.latent}})
+    check(app.count(name) == 0 || value > 0, name, ": expected a positive value, got ", value);
   resolve_defaults(f);
   install_interrupt_handlers();
   try {
