@@ -12,15 +12,6 @@ namespace {
 
 using Made = GradcheckMade;
 
-// Non-symmetric on purpose, with self-loops: a backward using A instead of A^T fails.
-CsrPtr random_adjacency(int64_t n, int64_t edges, Rng& rng) {
-  std::vector<int64_t> r, c;
-  std::vector<float> v;
-  for (int64_t i = 0; i < n; ++i) r.push_back(i), c.push_back(i), v.push_back(0.5f);
-  for (int64_t e = 0; e < edges; ++e)
-    r.push_back(rng.below(n)), c.push_back(rng.below(n)), v.push_back(rng.uniform(0.1f, 1));
-  return Csr::from_coo(n, n, r, c, v);
-}
 
 // 0/1 targets with both classes, as a leaf: the loss's gradient to its targets is checked too.
 Tensor binary_targets(const Shape& s, Rng& rng) {
@@ -30,6 +21,15 @@ Tensor binary_targets(const Shape& s, Rng& rng) {
 }
 
 }  // namespace
+
+CsrPtr random_adjacency(int64_t n, int64_t edges, Rng& rng) {
+  std::vector<int64_t> r, c;
+  std::vector<float> v;
+  for (int64_t i = 0; i < n; ++i) r.push_back(i), c.push_back(i), v.push_back(0.5f);
+  for (int64_t e = 0; e < edges; ++e)
+    r.push_back(rng.below(n)), c.push_back(rng.below(n)), v.push_back(rng.uniform(0.1f, 1));
+  return Csr::from_coo(n, n, r, c, v);
+}
 
 std::vector<GradcheckCase> nn_gradcheck_cases() {
   std::vector<GradcheckCase> cases;

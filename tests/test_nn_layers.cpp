@@ -3,22 +3,12 @@
 #include <cmath>
 
 #include "autograd/gradcheck.h"
+#include "nn/gradcheck_cases.h"
 #include "nn/nn.h"
 
 using namespace vgrad;
 
 namespace {
-// A random weighted adjacency with self-loops; not symmetric, so a backward that used A
-// instead of A^T would fail.
-CsrPtr random_adjacency(int64_t n, int64_t edges, Rng& rng) {
-  std::vector<int64_t> r, c;
-  std::vector<float> v;
-  for (int64_t i = 0; i < n; ++i) r.push_back(i), c.push_back(i), v.push_back(0.5f);
-  for (int64_t e = 0; e < edges; ++e)
-    r.push_back(rng.below(n)), c.push_back(rng.below(n)), v.push_back(rng.uniform(0.1f, 1));
-  return Csr::from_coo(n, n, r, c, v);
-}
-
 // Sparse features with empty rows, like bag-of-words nodes without words.
 CsrPtr random_features(int64_t n, int64_t f, Rng& rng) {
   std::vector<int64_t> r, c;
