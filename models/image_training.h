@@ -37,7 +37,7 @@ bool train_image_epoch(ImageRun& run, int epoch, ImageEpochState& state,
 // so this draws from rng as the PyTorch example's test loop does.
 double evaluate_images(ImageModel& model, const ImageSet& set, int64_t batch, Rng& rng);
 
-// Rows [begin, begin + count) of set.images, or the rows listed in order[begin...].
+// The rows order[begin], ..., order[begin + count - 1] of images, as one [count, D] batch.
 Tensor gather_rows(const Tensor& images, const std::vector<int64_t>& order, int64_t begin,
                    int64_t count);
 
