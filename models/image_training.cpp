@@ -4,7 +4,7 @@
 #include <cstring>
 #include <numeric>
 
-#include "models/link_training.h"
+#include "nn/module.h"
 
 namespace vgrad {
 

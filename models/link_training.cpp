@@ -32,20 +32,6 @@ LinkScores evaluate_links(LinkModel& model, const std::vector<Edge>& pos,
   return score_links(z, pos, neg);
 }
 
-std::string first_nonfinite_gradient(const Module& model) {
-  for (const auto& [name, p] : model.named_parameters()) {
-    Tensor g = p.grad();
-    if (!g.defined()) continue;
-    // x * 0 is 0 for a finite x and NaN for inf or NaN: one branch-free, vectorised pass.
-    const float* d = g.data();
-    float probe = 0.0f;
-#pragma omp simd reduction(+ : probe)
-    for (int64_t i = 0; i < g.numel(); ++i) probe += d[i] * 0.0f;
-    if (probe != 0.0f) return name;
-  }
-  return "";
-}
-
 void train_link(LinkRun& run, int first_epoch, int last_epoch, int eval_every,
                 const std::function<void(const EpochLog&)>& on_epoch,
                 const std::function<bool()>& stop) {

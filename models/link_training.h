@@ -40,7 +40,4 @@ void train_link(LinkRun& run, int first_epoch, int last_epoch, int eval_every,
 LinkScores evaluate_links(LinkModel& model, const std::vector<Edge>& pos,
                           const std::vector<Edge>& neg);
 
-// The first parameter whose gradient holds a NaN or inf, or "" when all are finite.
-std::string first_nonfinite_gradient(const Module& model);
-
 }  // namespace vgrad

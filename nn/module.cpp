@@ -112,4 +112,18 @@ void Module::load(const std::string& path) {
   load_from(ckpt);
 }
 
+std::string first_nonfinite_gradient(const Module& model) {
+  for (const auto& [name, p] : model.named_parameters()) {
+    Tensor g = p.grad();
+    if (!g.defined()) continue;
+    // x * 0 is 0 for a finite x and NaN for inf or NaN: one branch-free, vectorised pass.
+    const float* d = g.data();
+    float probe = 0.0f;
+#pragma omp simd reduction(+ : probe)
+    for (int64_t i = 0; i < g.numel(); ++i) probe += d[i] * 0.0f;
+    if (probe != 0.0f) return name;
+  }
+  return "";
+}
+
 }  // namespace vgrad

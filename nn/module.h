@@ -64,4 +64,7 @@ class Module {
   bool training_ = true;
 };
 
+// The first parameter whose gradient holds a NaN or inf, or "" when all are finite.
+std::string first_nonfinite_gradient(const Module& model);
+
 }  // namespace vgrad
