@@ -7,6 +7,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "autograd/profile.h"
+
 namespace vgrad {
 namespace {
 // The one piece of global state the design allows: whether ops record. Thread-local so a
@@ -48,6 +50,7 @@ NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false;
 NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
 
 Tensor record(const char* op, Tensor result, Inputs inputs, BackwardFn backward) {
+  profile::forward_event(op);
   if (!g_grad_enabled) return result;
   bool any = false;
   for (const Tensor& t : inputs) any = any || t.requires_grad();
@@ -109,7 +112,10 @@ void Tensor::backward(const Tensor& seed, bool retain_graph) const {
   // Hold every node of the sweep: clearing a child's inputs below may drop the last other
   // reference to a parent that has not run yet.
   std::vector<std::shared_ptr<TensorImpl>> order;
-  for (TensorImpl* t : topo_order(*this)) order.push_back(t->shared_from_this());
+  {
+    profile::Scope sort("backward: sort the graph");
+    for (TensorImpl* t : topo_order(*this)) order.push_back(t->shared_from_this());
+  }
   NoGradGuard no_tape;  // the backward math itself is not recorded
   if (impl().grad) {
     accumulate(*impl().grad, g.impl());
@@ -126,7 +132,10 @@ void Tensor::backward(const Tensor& seed, bool retain_graph) const {
           "retain_graph=true to the first backward() to go through it twice");
     if (gy && node.backward) {
       Grads grads(node.op, node.inputs);
-      node.backward(Tensor(gy), node.inputs, grads);
+      profile::BackwardTimer timer(node.op);
+      // Moved in, so a closure that passes gy straight on (add, a same-shape sum_to) hands
+      // the buffer over instead of copying it (Grads::add takes a tensor nobody else holds).
+      node.backward(Tensor(std::move(gy)), node.inputs, grads);
     }
     if (!retain_graph) node.inputs.clear();  // parents' buffers go as soon as nobody needs them
   }

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "autograd/profile.h"
 #include "nn/module.h"
 
 namespace vgrad {
@@ -36,17 +37,27 @@ bool train_image_epoch(ImageRun& run, int epoch, ImageEpochState& st,
   const int64_t batches = (n + run.batch - 1) / run.batch;
   for (int64_t& b = st.next_batch; b < batches;) {
     const int64_t begin = b * run.batch, count = std::min(run.batch, n - begin);
-    Tensor x = gather_rows(run.train.images, st.order, begin, count);
+    Tensor x;
+    {
+      profile::Scope scope("gather batch");
+      x = gather_rows(run.train.images, st.order, begin, count);
+    }
     run.optimizer.zero_grad();
     Tensor loss = run.model.loss(x, run.rng);
     const double value = loss.item();
     check(std::isfinite(value), "training diverged: the loss is ", std::isnan(value) ? "NaN" : "infinite", " at epoch ", epoch,
           ", batch ", b + 1, " (try a smaller --lr)");
     loss.backward();
-    const std::string bad = first_nonfinite_gradient(run.model);
-    check(bad.empty(), "training diverged: the gradient of ", bad, " is not finite at epoch ",
-          epoch, ", batch ", b + 1, " (try a smaller --lr)");
-    run.optimizer.step();
+    {
+      profile::Scope scope("check gradients are finite");
+      const std::string bad = first_nonfinite_gradient(run.model);
+      check(bad.empty(), "training diverged: the gradient of ", bad, " is not finite at epoch ",
+            epoch, ", batch ", b + 1, " (try a smaller --lr)");
+    }
+    {
+      profile::Scope scope("optimizer step");
+      run.optimizer.step();
+    }
     st.loss_sum += value;
     ++b;
     if (on_batch) on_batch(b, batches);

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "autograd/profile.h"
+
 namespace vgrad {
 
 LinkScores score_links(const Tensor& z, const std::vector<Edge>& pos, const std::vector<Edge>& neg) {
@@ -44,15 +46,22 @@ void train_link(LinkRun& run, int first_epoch, int last_epoch, int eval_every,
     check(std::isfinite(value), "training diverged: the loss is ", std::isnan(value) ? "NaN" : "infinite", " at epoch ", epoch,
           " (try a smaller --lr)");
     loss.backward();
-    const std::string bad = first_nonfinite_gradient(run.model);
-    check(bad.empty(), "training diverged: the gradient of ", bad, " is not finite at epoch ",
-          epoch, " (try a smaller --lr)");
-    run.optimizer.step();
+    {
+      profile::Scope scope("check gradients are finite");
+      const std::string bad = first_nonfinite_gradient(run.model);
+      check(bad.empty(), "training diverged: the gradient of ", bad, " is not finite at epoch ",
+            epoch, " (try a smaller --lr)");
+    }
+    {
+      profile::Scope scope("optimizer step");
+      run.optimizer.step();
+    }
     EpochLog log;
     log.epoch = epoch;
     log.loss = value;
     log.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (eval_every > 0 && (epoch % eval_every == 0 || epoch == last_epoch)) {
+      profile::Scope scope("evaluate AUC/AP");
       const LinkScores val = evaluate_links(run.model, run.split.val_pos, run.split.val_neg);
       log.val_auc = val.auc;
       log.val_ap = val.ap;

@@ -2,11 +2,41 @@
 #include <cstdio>
 
 #include "autograd/check.h"
+#include "autograd/profile.h"
+#include "autograd/storage.h"
+#include "tools/atomic_file.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/run_files.h"
 #include "tools/train.h"
 
 namespace vgrad::tools {
+namespace {
+
+// --profile: the per-op table on stderr (and OUT/profile.txt), and allocation counts per
+// training step in the JSON result (steps = optimizer steps).
+void report_profile(const TrainFlags& f, nlohmann::json& result) {
+  const std::vector<profile::Row> rows = profile::rows();
+  uint64_t steps = 0;
+  for (const profile::Row& r : rows)
+    if (r.name == "optimizer step") steps += r.calls;
+  const PoolStats pool = pool_stats();
+  const double per_step = steps ? (double)pool.allocations / (double)steps : 0.0;
+  const double fresh = steps ? (double)(pool.allocations - pool.reused) / (double)steps : 0.0;
+  char summary[256];
+  std::snprintf(summary, sizeof summary,
+                "%llu steps; per step %.1f tensor buffers (%.1f from the pool's free list, "
+                "%.1f fresh)\n",
+                (unsigned long long)steps, per_step, per_step - fresh, fresh);
+  const std::string text = profile::format_table(rows) + summary;
+  std::fprintf(stderr, "\n%s", text.c_str());
+  if (!f.out.empty()) write_file_atomically(join_path(f.out, "profile.txt"), text);
+  result["profile"] = {{"steps", steps}, {"buffers_per_step", per_step},
+                       {"fresh_buffers_per_step", fresh}};
+}
+
+}  // namespace
+
 
 int cmd_train(int argc, char** argv) {
   CLI::App app("Train AE/VAE on MNIST or GAE/VGAE on a graph; prints progress on stderr and "
@@ -38,6 +68,9 @@ int cmd_train(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--data-dir", f.data_dir, "dataset folder (default $VGRAD_DATA_DIR or data)");
   app.add_flag("--quiet", f.quiet, "no progress output");
+  app.add_flag("--profile", f.profile,
+               "after the run, print time, calls and bytes allocated per op (forward and "
+               "backward apart) to stderr, and to OUT/profile.txt with --out");
   VGRAD_PARSE(app, argc, argv);
   // -1 stands for "the model's default" inside TrainFlags; a -1 the user typed is refused.
   for (const auto& [name, value] : {std::pair<const char*, double>{"--epochs", f.epochs},
@@ -47,8 +80,10 @@ int cmd_train(int argc, char** argv) {
   resolve_defaults(f);
   install_interrupt_handlers();
   try {
-    const nlohmann::json result = is_graph_model(f.model) ? run_graph_training(f)
-                                                          : run_image_training(f);
+    profile::enable(f.profile);
+    nlohmann::json result = is_graph_model(f.model) ? run_graph_training(f)
+                                                    : run_image_training(f);
+    if (f.profile) report_profile(f, result);
     std::printf("%s\n", result.dump().c_str());
     return 0;
   } catch (const Interrupted& stop) {

@@ -26,6 +26,7 @@ struct TrainFlags {
   int eval_every = 1;
   std::string data_dir;          // default: $VGRAD_DATA_DIR or data/
   bool quiet = false;            // no progress output (tests)
+  bool profile = false;          // per-op time table after the run (autograd/profile.h)
 };
 
 bool is_graph_model(const std::string& model);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "autograd/profile.h"
 #include "datasets/registry.h"
 #include "models/factory.h"
 #include "models/link_training.h"
@@ -74,6 +75,7 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
     check(first <= f.epochs + 1, f.resume, ": the checkpoint is at epoch ", first - 1,
           ", past --epochs ", f.epochs);
   }
+  profile::mark("split edges, build the model");
   Progress progress(f.model + " " + f.dataset + " seed " + std::to_string(seed), f.epochs, 10);
   std::vector<double> step_seconds;
   int last_done = first - 1;
@@ -107,8 +109,10 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
     save_run_checkpoint(path, *model, opt, rng, meta);
     throw Interrupted{pending_signal(), path};
   }
+  profile::restart();
   const LinkScores test = evaluate_links(*model, split.test_pos, split.test_neg);
   const LinkScores val = evaluate_links(*model, split.val_pos, split.val_neg);
+  profile::mark("evaluate AUC/AP");
   const int ran = f.epochs - first + 1;
   json result = {{"seed", seed},          {"test_auc", test.auc}, {"test_ap", test.ap},
                  {"val_auc", val.auc},    {"val_ap", val.ap},     {"epochs_run", ran},
@@ -127,7 +131,10 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
 json run_graph_training(const TrainFlags& f) {
   set_threads(f.threads);
   const std::string data_dir = f.data_dir.empty() ? default_data_dir() : f.data_dir;
-  const Graph g = load_graph_dataset(f.dataset, data_dir);
+  const Graph g = [&] {
+    profile::Scope scope("load dataset");
+    return load_graph_dataset(f.dataset, data_dir);
+  }();
   for (const std::string& w : g.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   const CsrPtr features = f.features == "none" ? Csr::identity(g.num_nodes) : g.features_or_identity();
   json runs = json::array();

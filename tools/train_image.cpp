@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "autograd/profile.h"
 #include "datasets/registry.h"
 #include "models/factory.h"
 #include "models/image_training.h"
@@ -57,12 +58,16 @@ void write_pictures(const std::string& dir, ImageModel& model, const ImageSet& t
 json run_image_training(const TrainFlags& f) {
   set_threads(f.threads);
   const std::string data_dir = f.data_dir.empty() ? default_data_dir() : f.data_dir;
-  const ImageDataset ds = load_image_dataset(f.dataset, data_dir);
+  const ImageDataset ds = [&] {
+    profile::Scope scope("load dataset");
+    return load_image_dataset(f.dataset, data_dir);
+  }();
   if (!f.out.empty()) make_dirs(f.out);  // before training: an interrupt writes here too
   const int64_t pixels = ds.train.images.cols();
   Rng rng(f.seed);
   auto model = make_image_model(f.model, pixels, {.hidden = f.hidden, .latent = f.latent}, rng);
   Adam opt(model->parameters(), {.lr = f.lr});
+  profile::mark("build the model");
   const json identity = {{"model", f.model}, {"dataset", f.dataset}, {"seed", f.seed},
                          {"hidden", f.hidden}, {"latent", f.latent}, {"batch", f.batch}};
   json history = json::array();
@@ -124,7 +129,10 @@ json run_image_training(const TrainFlags& f) {
     state = {};
   }
   Rng eval_rng(f.seed + 1);  // its own stream: evaluating does not move the training one
-  const double test_loss = evaluate_images(*model, ds.test, 1000, eval_rng);
+  const double test_loss = [&] {
+    profile::Scope scope("evaluate test loss");
+    return evaluate_images(*model, ds.test, 1000, eval_rng);
+  }();
   double total = 0;
   for (double s : epoch_seconds) total += s;
   json out = {{"model", f.model}, {"dataset", ds.name}, {"epochs", f.epochs}, {"seed", f.seed},
