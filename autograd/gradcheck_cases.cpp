@@ -73,6 +73,15 @@ std::vector<GradcheckCase> op_gradcheck_cases() {
          Tensor x = gradcheck_leaf({5}, rng);
          return {[=] { return mul(x, x); }, {x}};
        }},
+      {"sum_to (leading axes: a bias gradient)", [](Rng& rng) -> Made {
+         Tensor x = gradcheck_leaf({2, 3, 4}, rng);
+         return {[=] { return sum_to(x, {1, 4}); }, {x}};
+       }},
+      {"linear (X W + b)", [](Rng& rng) -> Made {
+         Tensor x = gradcheck_leaf({3, 4}, rng), w = gradcheck_leaf({4, 5}, rng);
+         Tensor b = gradcheck_leaf({5}, rng);
+         return {[=] { return linear(x, w, b); }, {x, w, b}};
+       }},
       {"sum_to", [](Rng& rng) -> Made {
          Tensor x = gradcheck_leaf({2, 3, 4}, rng);
          return {[=] { return sum_to(x, {3, 1}); }, {x}};

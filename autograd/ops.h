@@ -45,6 +45,8 @@ Tensor mean(const Tensor& x, int64_t axis, bool keepdim = false);
 // set, so a @ b^T never copies b.
 Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a = false,
               bool transpose_b = false);
+// Y = X W + b with b [M] added to every row: matmul + add fused (one pass fewer, no sum_to).
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b);
 Tensor transpose(const Tensor& x);            // 2-D, a copy
 Tensor reshape(const Tensor& x, const Shape& shape);  // one dimension may be -1
 

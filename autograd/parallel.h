@@ -18,29 +18,53 @@ void for_each_index(int64_t n, F f) {
   for (int64_t i = 0; i < n; ++i) f(i);
 }
 
+// Sum of f(i) for begin <= i < end in double, in a fixed order: eight running sums (i mod 8)
+// added pairwise at the end. Eight independent sums let the compiler use SIMD without
+// -ffast-math, since the order of additions is the one written here.
+template <typename F>
+double lane_sum(int64_t begin, int64_t end, F f) {
+  double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = begin;
+  for (; i + 8 <= end; i += 8)
+    for (int j = 0; j < 8; ++j) lane[j] += f(i + j);
+  for (int j = 0; i < end; ++i, ++j) lane[j] += f(i);
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+}
+
 // Sum of f(i) for i < n in double. The range is cut into a fixed number of blocks whose
 // partial sums are added in block order, so the result is bit-identical for any number of
 // threads (an OpenMP reduction clause combines in an unspecified order).
 template <typename F>
 double ordered_sum(int64_t n, F f) {
   constexpr int64_t kBlocks = 64;
-  if (n < kParallelMin) {
-    double s = 0;
-    for (int64_t i = 0; i < n; ++i) s += f(i);
-    return s;
-  }
+  if (n < kParallelMin) return lane_sum(0, n, f);
   double partial[kBlocks];
   const int64_t step = (n + kBlocks - 1) / kBlocks;
 #pragma omp parallel for schedule(static)
-  for (int64_t b = 0; b < kBlocks; ++b) {
-    double s = 0;
-    const int64_t end = std::min(n, (b + 1) * step);
-    for (int64_t i = b * step; i < end; ++i) s += f(i);
-    partial[b] = s;
-  }
+  for (int64_t b = 0; b < kBlocks; ++b) partial[b] = lane_sum(b * step, std::min(n, (b + 1) * step), f);
   double total = 0;
   for (int64_t b = 0; b < kBlocks; ++b) total += partial[b];
   return total;
+}
+
+// out[c] = scale * sum_r x[r * cols + c]: the sum over the rows of a [rows, cols] matrix (a
+// bias gradient, the adjoint of broadcasting a row). Threads split the columns, and every
+// column is summed over the rows in row order in double, so results do not depend on the
+// thread count; walking rows innermost-by-column keeps the reads unit-stride and SIMD.
+inline void column_sums(const float* x, int64_t rows, int64_t cols, double scale, float* out) {
+  constexpr int64_t kBlock = 256;
+  const int64_t blocks = (cols + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static) if (rows * cols >= kParallelMin && blocks > 1)
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int64_t c0 = b * kBlock, width = std::min(kBlock, cols - c0);
+    double acc[kBlock] = {};
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* row = x + r * cols + c0;
+#pragma omp simd
+      for (int64_t c = 0; c < width; ++c) acc[c] += row[c];
+    }
+    for (int64_t c = 0; c < width; ++c) out[c0 + c] = (float)(acc[c] * scale);
+  }
 }
 
 }  // namespace vgrad::kernels

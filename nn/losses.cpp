@@ -80,9 +80,11 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& targets, Reduction re
   const int64_t n = logits.numel();
   const float* x = logits.data();
   const float* y = targets.data();
-  const double w = pos_weight;
+  const float w = pos_weight;
+  // softplus(-x) = softplus(x) - x: one softplus per element.
   const double total = kernels::ordered_sum(n, [&](int64_t i) {
-    return w * y[i] * softplus(-x[i]) + (1.0 - y[i]) * softplus(x[i]);
+    const float sp = softplus(x[i]);
+    return (double)(w * y[i] * (sp - x[i]) + (1.0f - y[i]) * sp);
   });
   const double scale = norm * scale_of(reduction, n);
   Tensor out = Tensor::scalar((float)(scale * total));
@@ -95,9 +97,13 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& targets, Reduction re
     if (g.wants(0)) {
       Tensor dx = Tensor::empty(in[0].shape());
       float* out = dx.data();
+      const float sf = (float)s;
       kernels::for_each_index(n, [&](int64_t i) {
-        // 1 - sigmoid(x) written as sigmoid(-x): no cancellation when x is large.
-        out[i] = (float)(s * (-w * y[i] * sigmoid(-x[i]) + (1.0 - y[i]) * sigmoid(x[i])));
+        // sigmoid(x) and 1 - sigmoid(x) = sigmoid(-x) from one exponential, without the
+        // cancellation of 1 - sigmoid(x) when x is large.
+        const float e = vecmath::exp_nonpositive(-std::fabs(x[i])), r = 1.0f / (1.0f + e);
+        const float pos = x[i] >= 0 ? r : e * r, neg = x[i] >= 0 ? e * r : r;
+        out[i] = sf * (-w * y[i] * neg + (1.0f - y[i]) * pos);
       });
       g.add(0, dx);
     }
@@ -105,7 +111,8 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& targets, Reduction re
       Tensor dy = Tensor::empty(in[1].shape());
       float* out = dy.data();
       kernels::for_each_index(n, [&](int64_t i) {
-        out[i] = (float)(s * (w * softplus(-x[i]) - softplus(x[i])));
+        const float sp = softplus(x[i]);
+        out[i] = (float)s * (w * (sp - x[i]) - sp);
       });
       g.add(1, dy);
     }

@@ -134,3 +134,27 @@ TEST_CASE("dropout: inverted scaling, seeded mask, identity in eval") {
   CHECK(dropout(x, 0.25f, false, r3).to_vector() == x.to_vector());
   CHECK_THROWS_WITH_AS(dropout(x, 1.0f, true, r3), "dropout: p must be in [0, 1), got 1", Error);
 }
+
+TEST_CASE("sum_to over leading axes and linear: against direct sums, same for 1 and 2 threads") {
+  Rng rng(5);
+  Tensor x = randn({300, 700}, rng), w = randn({700, 600}, rng), b = randn({600}, rng);
+  auto reduce = [&] { return sum_to(x, {1, 700}); };
+  set_threads(1);
+  Tensor one = reduce(), y1 = linear(x, w, b);
+  set_threads(2);
+  Tensor two = reduce(), y2 = linear(x, w, b);
+  set_threads(0);
+  for (int64_t c = 0; c < 700; ++c) {
+    double direct = 0;
+    for (int64_t r = 0; r < 300; ++r) direct += x.at(r * 700 + c);
+    CHECK(one.at(c) == doctest::Approx(direct).epsilon(1e-6));
+    CHECK(one.at(c) == two.at(c));  // bit-identical: each column is summed in row order
+  }
+  Tensor expect = matmul(x, w) + b;
+  for (int64_t i = 0; i < expect.numel(); i += 997)
+    CHECK(y1.at(i) == doctest::Approx(expect.at(i)).epsilon(1e-5));
+  // a [3, 1] target is not a leading-axes reduction: the general path still applies
+  Tensor small = Tensor::from({2, 3}, {1, 2, 3, 4, 5, 6});
+  CHECK(sum_to(small, {2, 1}).at(1) == 15.0f);
+  CHECK(sum_to(small, {3}).at(2) == 9.0f);
+}

@@ -73,6 +73,24 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
   check(broadcast_shape("sum_to", shape, x.shape()) == x.shape(), "sum_to: cannot reduce ",
         x.shape_str(), " to ", shape_str(shape));
   if (shape == x.shape()) return x;
+  Shape full = x.shape();
+  auto backward = [full](const Tensor& gy, const Inputs&, Grads& g) {
+    g.add(0, add(Tensor::zeros(full), gy));
+  };
+  // The common case, a bias gradient: `shape` is x's trailing dimensions (leading ones 1 or
+  // absent), so the result is the column sums of x viewed as [rows, cols].
+  const int64_t lead = x.dim() - (int64_t)shape.size();
+  int64_t split = lead;  // x's dims before `split` are summed away, the rest kept whole
+  while (split < x.dim() && shape[split - lead] == 1 && x.shape()[split] != 1) ++split;
+  bool trailing = true;
+  for (int64_t k = split; k < x.dim(); ++k) trailing = trailing && shape[k - lead] == x.shape()[k];
+  if (trailing) {
+    int64_t rows = 1;
+    for (int64_t k = 0; k < split; ++k) rows *= x.shape()[k];
+    Tensor y = Tensor::empty(shape);
+    kernels::column_sums(x.data(), rows, y.numel(), 1.0, y.data());
+    return record("sum_to", y, {x}, backward);
+  }
   std::vector<double> acc(numel_of(shape), 0.0);
   const float* px = x.data();
   // Serial on purpose: several output indices collect from one row, and a fixed order makes
@@ -92,10 +110,7 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
   }
   Tensor y = Tensor::empty(shape);
   for (size_t i = 0; i < acc.size(); ++i) y.at(i) = (float)acc[i];
-  Shape full = x.shape();
-  return record("sum_to", y, {x}, [full](const Tensor& gy, const Inputs&, Grads& g) {
-    g.add(0, add(Tensor::zeros(full), gy));
-  });
+  return record("sum_to", y, {x}, backward);
 }
 
 // add: y = a + b;  dy/da = 1, dy/db = 1

@@ -1,7 +1,10 @@
 // Dense matrix product through OpenBLAS. Transposes are sgemm flags, never copies.
 #include <cblas.h>
 
+#include <algorithm>
+
 #include "autograd/ops.h"
+#include "autograd/parallel.h"
 
 namespace vgrad {
 namespace {
@@ -36,6 +39,34 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
     if (g.wants(0)) g.add(0, ta ? gemm(tb, true, b, gc) : gemm(false, !tb, gc, b));
     // dB = op(A)^T dC, transposed back when B entered as B^T.
     if (g.wants(1)) g.add(1, tb ? gemm(true, ta, gc, a) : gemm(!ta, false, a, gc));
+  });
+}
+
+// linear: Y = X W + b, b added to every row: matmul followed by a broadcast add, fused. The
+// rows of Y start as copies of b and sgemm accumulates X W onto them (beta = 1), so the bias
+// costs no pass of its own. dX = dY W^T, dW = X^T dY, db = the column sums of dY.
+Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
+  check(x.dim() == 2 && w.dim() == 2 && x.cols() == w.rows(), "linear: expected X [N, K] and "
+        "W [K, M], got ", x.shape_str(), " and ", w.shape_str());
+  check(b.dim() == 1 && b.numel() == w.cols(), "linear: bias is ", b.shape_str(),
+        ", expected [", w.cols(), "] for W ", w.shape_str());
+  const int64_t m = x.rows(), k = x.cols(), n = w.cols();
+  Tensor y = Tensor::empty({m, n});
+  float* py = y.data();
+  const float* pb = b.data();
+#pragma omp parallel for schedule(static) if (m * n >= kernels::kParallelMin)
+  for (int64_t r = 0; r < m; ++r) std::copy(pb, pb + n, py + r * n);
+  if (m > 0 && n > 0 && k > 0)
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0f,
+                x.data(), (int)k, w.data(), (int)n, 1.0f, py, (int)n);
+  return record("linear", y, {x, w, b}, [](const Tensor& gy, const Inputs& in, Grads& g) {
+    if (g.wants(0)) g.add(0, gemm(false, true, gy, in[1]));
+    if (g.wants(1)) g.add(1, gemm(true, false, in[0], gy));
+    if (g.wants(2)) {
+      Tensor db = Tensor::empty(in[2].shape());
+      kernels::column_sums(gy.data(), gy.rows(), gy.cols(), 1.0, db.data());
+      g.add(2, db);
+    }
   });
 }
 
