@@ -23,7 +23,7 @@ TOOL_OBJ := $(TOOL_SRC:%.cpp=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.cpp=$(BUILD)/%.o)
 
 .PHONY: all deps test sanitize data check format clean help vgae-cora gae-cora vae-mnist \
-        ae-mnist reproduce
+        ae-mnist reproduce bench bench-torch
 all: deps $(BUILD)/vgrad $(BUILD)/vgrad_tests
 
 # Installs missing Debian packages; prints nothing and does nothing when all are present.
@@ -71,6 +71,18 @@ reproduce: all
 	@bash tools/fetch_data.sh cora citeseer pubmed
 	$(VGRAD) reproduce $(ARGS)
 
+# Speed and memory (runs/bench.md, about 5 minutes): each job at 1 and 2 threads as its own
+# process, GFLOP/s against this machine's sgemm, the speed targets, and how the exact and
+# sampled GAE losses scale with N. bench-torch adds the same jobs in PyTorch (Debian's
+# python3-torch; its dense Pubmed decoder needs ~12 GB and adds 15-25 minutes).
+bench: deps $(BUILD)/vgrad
+	@bash tools/fetch_data.sh cora pubmed mnist
+	$(VGRAD) bench $(ARGS)
+bench-torch: deps $(BUILD)/vgrad
+	@bash tools/fetch_data.sh cora pubmed mnist
+	sh tools/torch/install.sh
+	$(VGRAD) bench --torch $(ARGS)
+
 # Every source file under ~400 lines, so each reads in one sitting.
 check:
 	@bash tools/check_size.sh
@@ -88,6 +100,7 @@ help:
 	@echo "make data       fetch and verify datasets into data/"
 	@echo "make vgae-cora  train VGAE on Cora (also gae-cora, vae-mnist, ae-mnist; ARGS=... adds flags)"
 	@echo "make reproduce  the paper's Table 1 (GAE/VGAE x Cora/Citeseer/Pubmed, 10 seeds)"
+	@echo "make bench      speed, memory, GFLOP/s and loss scaling into runs/bench.md (bench-torch: beside PyTorch)"
 	@echo "make fuzz       libFuzzer on the IDX, edge-list, graph-folder and checkpoint readers"
 
 include fuzz/fuzz.mk

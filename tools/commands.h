@@ -12,4 +12,5 @@ int cmd_reproduce(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
 int cmd_sample(int argc, char** argv);
 int cmd_export(int argc, char** argv);
+int cmd_bench(int argc, char** argv);
 }  // namespace vgrad::tools

@@ -25,6 +25,7 @@ const Command kCommands[] = {
     {"export", vgrad::tools::cmd_export, "write embeddings or latents as .npy or .csv"},
     {"gradcheck", vgrad::tools::cmd_gradcheck, "check every op's gradient by finite differences"},
     {"dot", vgrad::tools::cmd_dot, "write the graph of an expression as Graphviz DOT"},
+    {"bench", vgrad::tools::cmd_bench, "time the jobs (and PyTorch's), write runs/bench.md"},
 };
 
 int usage(FILE* out) {

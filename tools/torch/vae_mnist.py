@@ -11,6 +11,7 @@ import argparse
 import gzip
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -153,6 +154,7 @@ def main():
         "train_loss": train_loss,
         "test_loss": test_loss,
         "sec_per_epoch": statistics.median(epoch_secs) if epoch_secs else None,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
         "seed": args.seed,
         "torch_version": torch.__version__,
     }), flush=True)

@@ -1,0 +1,109 @@
+// vgrad bench's pure pieces: statistics, flop counts, result parsing, the scaling graphs, and
+// the child runner on /bin/sh (no timings are asserted).
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "autograd/check.h"
+#include "datasets/synthetic.h"
+#include "tools/bench.h"
+#include "tools/bench_rows.h"
+
+using namespace vgrad;
+using namespace vgrad::tools::bench;
+
+TEST_CASE("bench median: odd, even, unsorted, empty") {
+  CHECK(median({3, 1, 2}) == 2);
+  CHECK(median({4, 1, 3, 2}) == 2.5);
+  CHECK(median({7}) == 7);
+  CHECK(std::isnan(median({})));
+}
+
+TEST_CASE("bench loglog_slope: exact powers, noise-free and with skipped points") {
+  const std::vector<double> n = {1e3, 3e3, 1e4, 3e4, 1e5};
+  std::vector<double> quad, lin;
+  for (double x : n) quad.push_back(5e-9 * x * x), lin.push_back(2e-6 * x);
+  CHECK(loglog_slope(n, quad) == doctest::Approx(2.0));
+  CHECK(loglog_slope(n, lin) == doctest::Approx(1.0));
+  // A failed point (NaN) and a non-positive one are left out; the rest still fit exactly.
+  std::vector<double> gaps = quad;
+  gaps[1] = NAN;
+  gaps[3] = 0;
+  CHECK(loglog_slope(n, gaps) == doctest::Approx(2.0));
+  CHECK(std::isnan(loglog_slope({10}, {1})));
+  CHECK(std::isnan(loglog_slope({10, 10}, {1, 2})));  // no spread in x
+  // Least squares, not endpoints: (1,1), (10,10), (100,10) -> slope 0.5 in log10 units.
+  CHECK(loglog_slope({1, 10, 100}, {1, 10, 10}) == doctest::Approx(0.5));
+}
+
+TEST_CASE("bench last_json_line: the last non-empty stdout line is the result") {
+  const auto j = last_json_line("progress\n{\"a\": 1}\n{\"sec_per_epoch\": 0.5}\n\n");
+  CHECK(j["sec_per_epoch"].get<double>() == 0.5);
+  CHECK(last_json_line("{\"x\":2}")["x"].get<int>() == 2);
+  CHECK_THROWS_WITH(last_json_line(""), doctest::Contains("found no output"));
+  CHECK_THROWS_WITH(last_json_line("{\"a\":1}\nTraceback: boom\n"),
+                    doctest::Contains("found 'Traceback: boom'"));
+  CHECK_THROWS_WITH(last_json_line("[1, 2]\n"), doctest::Contains("JSON object"));
+}
+
+TEST_CASE("bench mem_available_mib reads /proc/meminfo's MemAvailable") {
+  const std::string meminfo = "MemTotal:       24684544 kB\nMemFree:        23260000 kB\n"
+                              "MemAvailable:   23971388 kB\nBuffers:           1000 kB\n";
+  CHECK(mem_available_mib(meminfo) == doctest::Approx(23971388 / 1024.0));
+  CHECK(std::isnan(mem_available_mib("MemTotal: 10 kB\n")));
+}
+
+TEST_CASE("bench flop counts: the VAE formula and the fused decoder's tiles") {
+  // F = 784*400 + 400*40 + 20*400 + 400*784 = 651200, B = 16000 + 8000 + 313600 = 337600,
+  // 2 (2F + B) = 3280000 flops per sample.
+  CHECK(vae_flops_per_sample(784, 400, 20) == 3280000.0);
+  // One diagonal tile (N <= tile): logits 2 d N^2 plus one gradient sgemm 2 d N^2.
+  CHECK(fused_decoder_flops(100, 16, 256) == 4.0 * 16 * 100 * 100);
+  // Two full blocks: two diagonal tiles (4 d t^2 each) and one off-diagonal (6 d t^2).
+  CHECK(fused_decoder_flops(512, 8, 256) == 14.0 * 8 * 256 * 256);
+  // A ragged last block of 10 rows: diagonal 256^2 and 10^2 entries, off-diagonal 256*10.
+  CHECK(fused_decoder_flops(266, 1, 256) == 4.0 * (256 * 256 + 10 * 10) + 6.0 * 256 * 10);
+  // Large N: about 3 N^2 d.
+  const double n = 19717, d = 16;
+  CHECK(fused_decoder_flops(19717, 16, 256) / (3 * n * n * d) == doctest::Approx(1.0).epsilon(0.01));
+}
+
+TEST_CASE("bench scaling graphs: sizes up to the maximum, specs that parse to mean degree 8") {
+  CHECK(scaling_sizes(100000) == std::vector<int64_t>{1000, 3000, 10000, 30000, 100000});
+  CHECK(scaling_sizes(10000) == std::vector<int64_t>{1000, 3000, 10000});
+  CHECK(scaling_sizes(5000) == std::vector<int64_t>{1000, 3000});
+  for (int64_t n : {1000, 100000}) {
+    const SbmOptions o = parse_sbm_spec(scaling_spec(n));
+    CHECK(o.num_nodes == n);
+    const double per_class = (double)n / o.num_classes;
+    const double degree = o.p_in * per_class + o.p_out * (n - per_class);
+    CHECK(degree == doctest::Approx(8.0).epsilon(1e-4));
+  }
+  // A real draw has about 4 N edges (mean degree 8).
+  const Graph g = make_sbm(parse_sbm_spec(scaling_spec(1000)));
+  CHECK(g.edges.size() > 3500);
+  CHECK(g.edges.size() < 4500);
+}
+
+TEST_CASE("bench run_child: output, exit codes, the reason a child failed") {
+  const Child ok = run_child({"/bin/sh", "-c", "echo out; echo err >&2"});
+  CHECK(ok.ok());
+  CHECK(ok.out == "out\n");
+  CHECK(ok.err == "err\n");
+  CHECK(ok.peak_rss_mib > 0);
+  const Child bad = run_child({"/bin/sh", "-c", "echo first >&2; echo 'last words' >&2; exit 3"});
+  CHECK(bad.status == 3);
+  CHECK(bad.why() == "last words");
+  const Child silent = run_child({"/bin/sh", "-c", "kill -9 $$"});
+  CHECK(silent.status == 128 + 9);
+  CHECK(silent.why() == "exit 137");
+  const Child missing = run_child({"/nonexistent/program"});
+  CHECK(missing.status == -1);
+  CHECK(missing.why().find("cannot start /nonexistent/program") != std::string::npos);
+  // More than a pipe's buffer on stderr before any stdout: reading stdout to its end first
+  // would deadlock.
+  const Child big =
+      run_child({"/bin/sh", "-c", "head -c 300000 /dev/zero >&2; head -c 300000 /dev/zero"});
+  CHECK(big.out.size() == 300000);
+  CHECK(big.err.size() == 300000);
+}
