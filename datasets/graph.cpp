@@ -154,6 +154,7 @@ void finish_edges(Graph& g, std::vector<Edge> raw, const std::string& source) {
     g.warnings.push_back(cat(source, ": dropped ", g.duplicate_edges_dropped,
                              " duplicate edge(s) and ", loops, " self-loop(s)"));
   g.edges = std::move(out);
+  g.source = source;
 }
 
 Graph read_graph_folder(const std::string& dir, const std::string& name) {

@@ -22,6 +22,7 @@ using Edge = std::pair<int32_t, int32_t>;
 
 struct Graph {
   std::string name;
+  std::string source;               // the edges' file (or "synthetic (seed S)"), for messages
   int64_t num_nodes = 0;
   std::vector<Edge> edges;          // unique undirected edges, u < v, sorted
   CsrPtr features;                  // N x F, or null: featureless (use the identity)
@@ -47,7 +48,7 @@ Graph read_edge_list(const std::string& path, const std::string& name = "");
 Graph read_linqs_cora(const std::string& dir);
 
 // Sorts, drops self-loops and duplicates (counting them), orients u < v. `source` names the
-// file in the warning. Throws on an empty result ("empty graph").
+// file in the warning and becomes g.source. Throws on an empty result ("empty graph").
 void finish_edges(Graph& g, std::vector<Edge> raw, const std::string& source);
 
 }  // namespace vgrad

@@ -38,6 +38,19 @@ std::vector<Edge> draw_non_edges(int64_t n, int64_t count, const std::vector<con
 
 }  // namespace
 
+void check_link_split_possible(const Graph& g) {
+  // Below 20 edges floor(E/20) is 0, so validation (and below 10, test) would score nothing
+  // and AUC would have no pairs to rank.
+  const std::string source = g.source.empty() ? g.name : g.source;
+  const int64_t e = (int64_t)g.edges.size();
+  check(e >= kMinSplitEdges, source, ": too few edges for a link split: expected at least ",
+        kMinSplitEdges, " unique edges (", kMinSplitEdges / 20, " validation and ",
+        kMinSplitEdges / 10, " test edges), found ", e);
+  const double non_edges = (double)g.num_nodes * (double)(g.num_nodes - 1) / 2 - (double)e;
+  check(non_edges >= (double)(e / 10 + e / 20), source, ": graph too dense for a link split: ",
+        "expected ", e / 10 + e / 20, " non-edges for the negatives, found ", (int64_t)non_edges);
+}
+
 LinkSplit mask_test_edges(const Graph& g, uint64_t seed) {
   return mask_test_edges(g.num_nodes, g.edges, seed);
 }

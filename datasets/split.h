@@ -34,6 +34,12 @@ struct LinkSplit {
 // train/val edges and then asserts, which fails for ~4% of Cora seeds) and not test
 // negatives, so every set is disjoint from every other. Deterministic for a seed.
 LinkSplit mask_test_edges(const Graph& g, uint64_t seed);
+
+// What training and evaluation need beyond what mask_test_edges accepts: at least one
+// validation and one test edge (kMinSplitEdges edges), and room for their negatives. Throws
+// naming g.source ("FILE: too few edges for a link split: ...").
+constexpr int64_t kMinSplitEdges = 20;
+void check_link_split_possible(const Graph& g);
 LinkSplit mask_test_edges(int64_t num_nodes, const std::vector<Edge>& edges, uint64_t seed);
 
 // D^-1/2 (A + I) D^-1/2 with A the symmetric adjacency of `edges` (u != v, each pair once).

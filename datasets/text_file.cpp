@@ -135,6 +135,9 @@ float parse_finite_float(const TextFile& f, std::string_view token, const char* 
   const char* e = b + token.size();
   if (b != e && *b == '+') ++b;
   auto [p, ec] = std::from_chars(b, e, v);
+  if (ec == std::errc::result_out_of_range && p == e)
+    fail(f.where(), "expected a ", what, " a float can hold (magnitude 1.2e-38 to 3.4e38, or 0), ",
+         "found '", token, "'");
   if (ec != std::errc() || p != e || token.empty())
     fail(f.where(), "expected a ", what, ", found '", token, "'");
   if (!std::isfinite(v)) fail(f.where(), "expected a finite ", what, ", found '", token, "'");

@@ -10,6 +10,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -104,6 +105,21 @@ std::string serialize(const Checkpoint& ckpt) {
 }
 
 std::string errno_text() { return std::strerror(errno); }
+
+// Bytes as text for a message: printable ASCII as is, the rest as \xNN.
+std::string printable(const std::string& bytes) {
+  std::string out;
+  for (unsigned char c : bytes) {
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += (char)c;
+    } else {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\x%02x", c);
+      out += b;
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -202,6 +218,9 @@ void save_checkpoint(const std::string& path, const Checkpoint& ckpt) {
 }
 
 Checkpoint load_checkpoint(const std::string& path) {
+  std::error_code ec;
+  check(!std::filesystem::is_directory(path, ec), "checkpoint ", path,
+        ": is a folder, expected a checkpoint file (such as ", path, "/checkpoint.ckpt)");
   std::ifstream in(path, std::ios::binary);
   check(in.good(), "checkpoint ", path, ": cannot open: ", errno_text());
   std::ostringstream buf;
@@ -211,7 +230,8 @@ Checkpoint load_checkpoint(const std::string& path) {
   check(bytes.size() >= kHeaderBytes + 4, "checkpoint ", path, ": truncated: ", bytes.size(),
         " bytes, a checkpoint has at least ", kHeaderBytes + 4);
   check(std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) == 0, "checkpoint ", path,
-        ": not a vgrad checkpoint (bad magic at byte 0)");
+        ": not a vgrad checkpoint (byte 0: expected magic 'VGRADCKP', found '",
+        printable(bytes.substr(0, sizeof(kMagic))), "')");
   Reader header(bytes, kHeaderBytes, path);
   header.raw<uint64_t>("magic");
   const uint32_t version = header.raw<uint32_t>("version");

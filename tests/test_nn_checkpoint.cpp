@@ -149,7 +149,8 @@ TEST_CASE("checkpoint: wrong magic and wrong version are named") {
   write_bytes(dir.file("magic.ckpt"), magic);
   CHECK_THROWS_WITH_AS(load_checkpoint(dir.file("magic.ckpt")),
                        ("checkpoint " + dir.file("magic.ckpt") +
-                        ": not a vgrad checkpoint (bad magic at byte 0)").c_str(),
+                        ": not a vgrad checkpoint (byte 0: expected magic 'VGRADCKP', "
+                        "found 'XGRADCKP')").c_str(),
                        Error);
   std::string version = bytes;
   version[8] = 2;
