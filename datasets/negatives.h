@@ -11,8 +11,9 @@ namespace vgrad {
 
 class NegativeSampler {
  public:
-  // `edges` are the pairs that must never come out (usually every edge of the full graph,
-  // so a training negative is never a held-out positive).
+  // `edges` are the pairs that must never come out, in either direction. GAE/VGAE's sampled
+  // decoder passes the training edges: the all-pairs loss counts held-out edges as zeros
+  // too, and avoiding them would tell the model which pairs are held out.
   NegativeSampler(int64_t num_nodes, const std::vector<Edge>& edges);
 
   // k * num_positive pairs (i, j), i != j, uniform over non-edges; drawn with replacement

@@ -1,5 +1,7 @@
 #include "models/link_model.h"
 
+#include <algorithm>
+
 #include "nn/inner_product_loss.h"
 
 namespace vgrad {
@@ -27,6 +29,14 @@ LinkTargets make_link_targets(const LinkSplit& split, Decoder decoder) {
   t.pos_weight = (float)((nn - e) / e);
   t.norm = (float)(nn / (2.0 * (nn - e)));
   t.decoder = decoder;
+  if (decoder == Decoder::sampled) {
+    // Sorted, as a scan of the label rows finds them: the loss sums pairs in this order.
+    t.positives = split.train_pos;
+    std::sort(t.positives.begin(), t.positives.end());
+    // Never a training edge nor a self-pair (the labels A_train + I); held-out edges may be
+    // drawn, as they are zeros of the all-pairs loss too: excluding them would leak the test set.
+    t.sampler = std::make_shared<const NegativeSampler>(n, split.train_pos);
+  }
   return t;
 }
 
@@ -35,7 +45,13 @@ Tensor reconstruction_loss(const Tensor& z, const LinkTargets& t, Rng& rng) {
   switch (t.decoder) {
     case Decoder::fused: return inner_product_bce(z, t.labels, opt);
     case Decoder::dense: return inner_product_bce_dense(z, t.labels, opt);
-    case Decoder::sampled: return sampled_inner_product_bce(z, t.labels, t.negatives_per_edge, rng);
+    case Decoder::sampled: {
+      check(t.sampler != nullptr,
+            "reconstruction_loss: the sampled decoder needs make_link_targets' sampler");
+      const std::vector<Edge> negatives =
+          t.sampler->sample((int64_t)t.positives.size(), t.negatives_per_edge, rng);
+      return sampled_inner_product_bce(z, t.positives, negatives);
+    }
   }
   fail("reconstruction_loss: unknown decoder");
 }

@@ -1,8 +1,10 @@
 // What GAE and VGAE share: the training targets of the all-pairs reconstruction loss, and the
 // interface the link-prediction trainer drives (models/link_training.h).
 #pragma once
+#include <memory>
 #include <string>
 
+#include "datasets/negatives.h"
 #include "datasets/split.h"
 #include "nn/nn.h"
 
@@ -20,7 +22,12 @@ struct LinkTargets {
   CsrPtr labels;
   float pos_weight = 1, norm = 1;
   Decoder decoder = Decoder::fused;
-  int64_t negatives_per_edge = 1;  // Decoder::sampled only
+  // Decoder::sampled only: the training edges (u < v, sorted) are the positives; each call
+  // of reconstruction_loss draws negatives_per_edge non-edges of the training graph per
+  // positive from the run's rng (so a resumed run draws what an uninterrupted one would).
+  int64_t negatives_per_edge = 1;
+  std::vector<Edge> positives;
+  std::shared_ptr<const NegativeSampler> sampler;
 };
 LinkTargets make_link_targets(const LinkSplit& split, Decoder decoder);
 

@@ -90,11 +90,16 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
                      const InnerProductLossOptions opt{.pos_weight = 4, .norm = 0.7f, .tile = 4};
                      return {[=] { return inner_product_bce(z, labels(), opt); }, {z}};
                    }});
-  cases.push_back({"nn.sampled_inner_product_bce", [labels](Rng& rng) -> Made {
+  cases.push_back({"nn.sampled_inner_product_bce", [](Rng& rng) -> Made {
                      Tensor z = gradcheck_leaf({9, 3}, rng);
-                     // A fresh generator per call: the same negatives on every evaluation.
-                     return {[=] { Rng r(5); return sampled_inner_product_bce(z, labels(), 2, r); },
-                             {z}};
+                     // The label matrix's edges and fixed non-edges, two per edge; each node
+                     // is in several pairs, so its gradient gathers several terms.
+                     const std::vector<NodePair> pos{{0, 1}, {1, 2}, {3, 4},
+                                                     {4, 5}, {6, 7}, {7, 8}};
+                     const std::vector<NodePair> neg{{0, 2}, {0, 5}, {1, 4}, {2, 8},
+                                                     {3, 6}, {5, 7}, {0, 8}, {2, 3},
+                                                     {1, 7}, {4, 6}, {3, 8}, {5, 0}};
+                     return {[=] { return sampled_inner_product_bce(z, pos, neg); }, {z}};
                    }});
   return cases;
 }

@@ -6,6 +6,9 @@
 // symmetric), so memory is O(N*Z + tile^2 per thread) instead of an N*N matrix: the
 // composable path matmul(Z, Z^T) -> weighted BCE needs 1.5 GB per N*N float on Pubmed.
 #pragma once
+#include <utility>
+#include <vector>
+
 #include "autograd/ops.h"
 
 namespace vgrad {
@@ -29,11 +32,16 @@ Tensor inner_product_bce_dense(const Tensor& z, const CsrPtr& labels,
 
 namespace vgrad {
 
-// For graphs too large for all pairs: the positives are the label matrix's off-diagonal
-// entries (each undirected edge once), the negatives K random node pairs per positive that
-// are not labelled 1, drawn from rng; the loss is
-//   mean_pos softplus(-z_u . z_v) + mean_neg softplus(z_u . z_v),
-// O(E * K * Z) per call instead of O(N^2 Z).
-Tensor sampled_inner_product_bce(const Tensor& z, const CsrPtr& labels, int64_t k, Rng& rng);
+// A pair of Z's rows (u, v). The same type as datasets' Edge, so edge lists pass as they are.
+using NodePair = std::pair<int32_t, int32_t>;
+
+// For graphs too large for all pairs: the cross-entropy of sigmoid(z_u . z_v) over given
+// positive pairs (label 1) and negative pairs (label 0), each set weighted as a whole,
+//   L = mean_pos softplus(-z_u . z_v) + mean_neg softplus(z_u . z_v),
+// O((P + Q) * Z) per call instead of O(N^2 Z). The loss does not sample: the caller passes
+// the negatives (GAE/VGAE draw them each epoch with datasets' NegativeSampler). Both sets
+// must be non-empty; a pair that repeats counts each time.
+Tensor sampled_inner_product_bce(const Tensor& z, const std::vector<NodePair>& positives,
+                                 const std::vector<NodePair>& negatives);
 
 }  // namespace vgrad

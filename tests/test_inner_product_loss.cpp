@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
 
 #include "autograd/gradcheck.h"
 #include "nn/inner_product_loss.h"
@@ -17,6 +18,29 @@ CsrPtr random_labels(int64_t n, float density, Rng& rng) {
       if (rng.uniform() < density) r.push_back(i), c.push_back(j), r.push_back(j), c.push_back(i);
   }
   return Csr::from_coo(n, n, r, c, std::vector<float>(r.size(), 1.0f));
+}
+
+// Runs loss() and its backward with 1 thread, then 2: the value and dL/dz must be the same
+// bits. Returns the value; z.grad() holds the gradient.
+float same_bits_for_1_and_2_threads(Tensor& z, const std::function<Tensor()>& loss) {
+  std::vector<float> first;
+  float first_loss = 0;
+  for (int threads : {1, 2}) {
+    const int keep = max_threads();
+    set_threads(threads);
+    z.zero_grad();
+    Tensor l = loss();
+    l.backward();
+    set_threads(keep);
+    if (first.empty()) {
+      first = z.grad().to_vector();
+      first_loss = l.item();
+    } else {
+      CHECK(l.item() == first_loss);
+      CHECK(z.grad().to_vector() == first);
+    }
+  }
+  return first_loss;
 }
 }  // namespace
 
@@ -59,23 +83,8 @@ TEST_CASE("inner_product_bce: the same bits for 1 and 2 threads") {
   CsrPtr y = random_labels(300, 0.02f, rng);
   Tensor z = randn({300, 16}, rng, 1.0f, true);
   InnerProductLossOptions opt{.pos_weight = 10.0f, .norm = 0.5f, .tile = 32};
-  std::vector<float> first;
-  float first_loss = 0;
-  for (int threads : {1, 2}) {
-    const int keep = max_threads();
-    set_threads(threads);
-    z.zero_grad();
-    Tensor l = inner_product_bce(z, y, opt);
-    l.backward();
-    set_threads(keep);
-    if (first.empty()) {
-      first = z.grad().to_vector();
-      first_loss = l.item();
-    } else {
-      CHECK(l.item() == first_loss);
-      CHECK(z.grad().to_vector() == first);
-    }
-  }
+  const float first_loss =
+      same_bits_for_1_and_2_threads(z, [&] { return inner_product_bce(z, y, opt); });
   // Under no-grad the value is the same and nothing is recorded.
   NoGradGuard guard;
   Tensor l = inner_product_bce(z, y, opt);
@@ -90,4 +99,81 @@ TEST_CASE("inner_product_bce: refuses labels of the wrong shape or not symmetric
   auto asym = Csr::from_coo(3, 3, {0}, {1}, {1.0f});
   CHECK_THROWS_WITH_AS(inner_product_bce(z, asym, {}),
                        "inner_product_bce: the label matrix must be symmetric", Error);
+}
+
+namespace {
+// n nodes, `count` pairs (u, v) with u != v drawn from rng.
+std::vector<NodePair> random_pairs(int64_t n, int64_t count, Rng& rng) {
+  std::vector<NodePair> out;
+  while ((int64_t)out.size() < count) {
+    const int32_t u = (int32_t)rng.below(n), v = (int32_t)rng.below(n);
+    if (u != v) out.push_back({u, v});
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("sampled_inner_product_bce: value is mean_pos softplus(-x) + mean_neg softplus(x)") {
+  Rng rng(3);
+  Tensor z = randn({6, 4}, rng, 0.8f, true);
+  const std::vector<NodePair> pos{{0, 1}, {2, 3}, {4, 5}};
+  const std::vector<NodePair> neg{{0, 2}, {1, 5}, {3, 4}, {0, 5}, {2, 4}};
+  auto x = [&](NodePair e) {
+    double s = 0;
+    for (int64_t c = 0; c < 4; ++c) s += (double)z.at(e.first * 4 + c) * z.at(e.second * 4 + c);
+    return s;
+  };
+  auto softplus = [](double v) { return std::log1p(std::exp(v)); };
+  double want_pos = 0, want_neg = 0;
+  for (auto e : pos) want_pos += softplus(-x(e)) / pos.size();
+  for (auto e : neg) want_neg += softplus(x(e)) / neg.size();
+  CHECK(sampled_inner_product_bce(z, pos, neg).item() ==
+        doctest::Approx(want_pos + want_neg).epsilon(1e-6));
+  auto r = gradcheck([&] { return sampled_inner_product_bce(z, pos, neg); }, {z});
+  INFO(r.worst);
+  CHECK(r.ok);
+}
+
+TEST_CASE("sampled_inner_product_bce: the gradient is a scatter-add over pairs, any thread count") {
+  // Enough pairs for the parallel paths (autograd/parallel.h's kParallelMin).
+  Rng rng(12);
+  const int64_t n = 3000, d = 16;
+  Tensor z = randn({n, d}, rng, 0.5f, true);
+  const std::vector<NodePair> pos = random_pairs(n, 20000, rng), neg = random_pairs(n, 40000, rng);
+  const float first_loss =
+      same_bits_for_1_and_2_threads(z, [&] { return sampled_inner_product_bce(z, pos, neg); });
+  const std::vector<float> first = z.grad().to_vector();
+  // Against dL/dz_u = sum over pairs (u, v) of dl/dx z_v (and the same for v), in double.
+  std::vector<double> want(n * d, 0.0);
+  for (size_t p = 0; p < pos.size() + neg.size(); ++p) {
+    const bool is_pos = p < pos.size();
+    const NodePair e = is_pos ? pos[p] : neg[p - pos.size()];
+    double x = 0;
+    for (int64_t c = 0; c < d; ++c) x += (double)z.at(e.first * d + c) * z.at(e.second * d + c);
+    const double s = 1 / (1 + std::exp(-x));  // sigmoid(x)
+    const double g = is_pos ? -(1 - s) / pos.size() : s / neg.size();
+    for (int64_t c = 0; c < d; ++c) {
+      want[e.first * d + c] += g * z.at(e.second * d + c);
+      want[e.second * d + c] += g * z.at(e.first * d + c);
+    }
+  }
+  double worst = 0, scale = 0;
+  for (int64_t k = 0; k < n * d; ++k) {
+    worst = std::max(worst, std::fabs(first[k] - want[k]));
+    scale = std::max(scale, std::fabs(want[k]));
+  }
+  CHECK(worst <= 1e-4 * scale);
+  // Under no-grad the value is the same and nothing is recorded.
+  NoGradGuard guard;
+  Tensor l = sampled_inner_product_bce(z, pos, neg);
+  CHECK(l.item() == first_loss);
+  CHECK(l.is_leaf());
+}
+
+TEST_CASE("sampled_inner_product_bce: refuses empty sets and pairs outside Z") {
+  Tensor z = Tensor::zeros({3, 2});
+  CHECK_THROWS_WITH_AS(sampled_inner_product_bce(z, {{0, 1}}, {}),
+                       "sampled_inner_product_bce: expected at least one positive and one negative pair, got 1 and 0", Error);
+  CHECK_THROWS_WITH_AS(sampled_inner_product_bce(z, {{0, 1}}, {{2, 3}}),
+                       "sampled_inner_product_bce: pair (2, 3) outside the 3 rows of Z", Error);
 }
