@@ -5,16 +5,39 @@
 namespace vgrad {
 
 NegativeSampler::NegativeSampler(int64_t num_nodes, const std::vector<Edge>& edges)
-    : n_(num_nodes), edges_(edge_set(edges)) {
+    : n_(num_nodes), start_(num_nodes + 1, 0) {
   check(n_ >= 2, "NegativeSampler: expected at least 2 nodes, found ", n_);
   for (auto [u, v] : edges)
     check(u >= 0 && v >= 0 && u < n_ && v < n_, "NegativeSampler: edge (", u, ", ", v,
           ") outside 0..", n_ - 1);
+  // Counting sort into rows (a self-loop goes in once), then each row sorted and deduplicated.
+  for (auto [u, v] : edges) {
+    ++start_[u + 1];
+    if (u != v) ++start_[v + 1];
+  }
+  for (int64_t i = 0; i < n_; ++i) start_[i + 1] += start_[i];
+  std::vector<int64_t> next(start_.begin(), start_.end() - 1);
+  neighbours_.resize(start_[n_]);
+  for (auto [u, v] : edges) {
+    neighbours_[next[u]++] = v;
+    if (u != v) neighbours_[next[v]++] = u;
+  }
+  int64_t kept = 0, off_diagonal = 0;
+  for (int64_t i = 0; i < n_; ++i) {
+    const auto first = neighbours_.begin() + start_[i], last = neighbours_.begin() + start_[i + 1];
+    std::sort(first, last);
+    const auto end = std::unique(first, last);
+    start_[i] = kept;
+    for (auto it = first; it != end; ++it) {
+      off_diagonal += *it != i;
+      neighbours_[kept++] = *it;
+    }
+  }
+  start_[n_] = kept;
+  neighbours_.resize(kept);
   // Rejection sampling needs non-edges to exist; on a complete graph it would never stop.
   const double pairs = (double)n_ * (double)(n_ - 1) / 2;
-  int64_t self_loops = 0;
-  for (uint64_t key : edges_) self_loops += (key >> 32) == (key & 0xffffffffu);
-  check(pairs > (double)edges_.size() - (double)self_loops,
+  check(pairs > (double)off_diagonal / 2,
         "NegativeSampler: graph is complete: expected at least one non-edge, found none");
 }
 
@@ -25,7 +48,7 @@ std::vector<Edge> NegativeSampler::sample(int64_t num_positive, int64_t k, Rng& 
   out.reserve(num_positive * k);
   while ((int64_t)out.size() < num_positive * k) {
     const int64_t i = (int64_t)rng.below(n_), j = (int64_t)rng.below(n_);
-    if (i == j || edges_.count(pair_key(i, j))) continue;
+    if (i == j || excluded(i, j)) continue;
     out.emplace_back((int32_t)i, (int32_t)j);
   }
   return out;

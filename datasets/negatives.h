@@ -1,6 +1,7 @@
 // Sampled negatives for graphs too large for the all-pairs decoder: each epoch draws K
 // non-edges per positive edge, so the loss costs O(E) instead of O(N^2).
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -23,8 +24,17 @@ class NegativeSampler {
   int64_t num_nodes() const { return n_; }
 
  private:
+  bool excluded(int64_t i, int64_t j) const {
+    const auto first = neighbours_.begin() + start_[i], last = neighbours_.begin() + start_[i + 1];
+    return std::binary_search(first, last, (int32_t)j);
+  }
+
   int64_t n_;
-  EdgeSet edges_;
+  // The excluded pairs as sorted neighbour lists, both directions: node i's are
+  // neighbours_[start_[i] .. start_[i+1]). A lookup reads two nearby places, where a hash
+  // set of pairs chases a bucket and then a node: the sampler runs every epoch.
+  std::vector<int64_t> start_;
+  std::vector<int32_t> neighbours_;
 };
 
 }  // namespace vgrad
