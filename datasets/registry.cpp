@@ -27,6 +27,32 @@ bool is_image_dataset(const std::string& name) {
   return name == "mnist" || name == "fashion-mnist";
 }
 
+void check_dataset_name(const std::string& name, bool graph_model) {
+  static const char* kGraphs = "cora, citeseer, pubmed, cora-linqs, synthetic[:k=v,...] or "
+                               "edgelist:PATH";
+  static const char* kImages = "mnist or fashion-mnist";
+  const bool graph = name == "cora" || name == "citeseer" || name == "pubmed" ||
+                     name == "cora-linqs" || name.rfind("synthetic", 0) == 0 ||
+                     name.rfind("edgelist:", 0) == 0;
+  if (graph_model) {
+    check(!is_image_dataset(name), "--dataset: '", name,
+          "' is an image dataset; gae and vgae train on graphs: ", kGraphs);
+    check(graph, "--dataset: unknown graph dataset '", name, "' (expected ", kGraphs, ")");
+    if (name.rfind("synthetic", 0) == 0) {
+      try {
+        check_sbm_options(parse_sbm_spec(name));
+      } catch (const Error& e) {
+        fail("--dataset: ", e.what());
+      }
+    }
+    check(name != "edgelist:", "--dataset: expected edgelist:PATH (a file or folder), found no path");
+  } else {
+    check(!graph, "--dataset: '", name, "' is a graph dataset; ae and vae train on images: ", kImages);
+    check(is_image_dataset(name), "--dataset: unknown image dataset '", name, "' (expected ",
+          kImages, ")");
+  }
+}
+
 Graph load_graph_dataset(const std::string& name, const std::string& data_dir) {
   if (name == "cora" || name == "citeseer" || name == "pubmed") {
     const std::string dir = data_dir + "/planetoid-text/" + name;

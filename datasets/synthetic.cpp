@@ -9,7 +9,7 @@
 
 namespace vgrad {
 
-Graph make_sbm(const SbmOptions& o) {
+void check_sbm_options(const SbmOptions& o) {
   check(o.num_nodes >= 2, "synthetic: expected nodes >= 2, found ", o.num_nodes);
   check(o.num_classes >= 1 && o.num_classes <= o.num_nodes,
         "synthetic: expected classes in 1..nodes, found ", o.num_classes);
@@ -21,6 +21,10 @@ Graph make_sbm(const SbmOptions& o) {
         "synthetic: expected per_node in 0..features, found ", o.features_per_node);
   check(o.feature_signal >= 0 && o.feature_signal <= 1,
         "synthetic: expected signal in [0, 1], found ", o.feature_signal);
+}
+
+Graph make_sbm(const SbmOptions& o) {
+  check_sbm_options(o);
 
   Rng rng(o.seed);
   Graph g;

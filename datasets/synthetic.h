@@ -23,6 +23,8 @@ struct SbmOptions {
 // make a graph (no nodes, probabilities outside [0, 1], more classes than feature blocks...)
 // or when the draw has no edge at all.
 Graph make_sbm(const SbmOptions& opt);
+// The option checks make_sbm starts with, for validating a --dataset flag before any work.
+void check_sbm_options(const SbmOptions& opt);
 
 // "synthetic" or "synthetic:key=value,..." with keys nodes, classes, p_in, p_out, features,
 // per_node, signal, seed. Unknown keys and bad numbers throw, naming the key.

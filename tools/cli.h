@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <optional>
 
+#include "autograd/check.h"
+
 namespace vgrad::tools {
 
 // Returns an exit code when the command should stop now, nothing when parsing succeeded.
@@ -16,6 +18,30 @@ inline std::optional<int> parse_flags(CLI::App& app, int argc, char** argv) {
     std::fputs(app.help().c_str(), stdout);
     return 0;
   } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: %s (see --help)\n", app.get_name().c_str(), e.what());
+    return 2;
+  }
+}
+
+// For unsigned flags such as --seed: CLI11 would take "-1" as 2^64 - 1.
+inline CLI::Validator non_negative_integer() {
+  return CLI::Validator(
+      [](std::string& text) {
+        return text.find('-') == std::string::npos
+                   ? std::string()
+                   : "expected a non-negative integer, got " + text;
+      },
+      "UINT");
+}
+
+// Flag values out of range (checks that throw vgrad::Error) are usage errors too: one line
+// naming the flag, exit code 2. Nothing when every check passes.
+template <typename Checks>
+std::optional<int> check_flag_values(const CLI::App& app, Checks&& checks) {
+  try {
+    checks();
+    return std::nullopt;
+  } catch (const Error& e) {
     std::fprintf(stderr, "%s: %s (see --help)\n", app.get_name().c_str(), e.what());
     return 2;
   }

@@ -105,9 +105,13 @@ int cmd_sample(int argc, char** argv) {
   add_common(app, ckpt, data_dir);
   app.add_option("--out", out, "PNG file")->capture_default_str();
   app.add_option("--count", count, "images (1..1024)")->capture_default_str();
-  app.add_option("--seed", seed, "seed of the draws")->capture_default_str();
+  app.add_option("--seed", seed, "seed of the draws")->check(non_negative_integer())
+      ->capture_default_str();
   VGRAD_PARSE(app, argc, argv);
-  check(count >= 1 && count <= 1024, "--count: expected 1..1024, got ", count);
+  if (auto code = check_flag_values(app, [&] {
+        check(count >= 1 && count <= 1024, "--count: expected 1..1024, got ", count);
+      }))
+    return *code;
   Restored r = restore(ckpt, data_dir);
   check(r.meta["model"] == "vae", ckpt, ": sampling needs a vae checkpoint, this one is ",
         r.meta["model"].dump());
@@ -130,7 +134,10 @@ int cmd_export(int argc, char** argv) {
   VGRAD_PARSE(app, argc, argv);
   const bool npy = out.size() > 4 && out.substr(out.size() - 4) == ".npy";
   const bool csv = out.size() > 4 && out.substr(out.size() - 4) == ".csv";
-  check(npy || csv, "--out: expected a file name ending in .npy or .csv, got '", out, "'");
+  if (auto code = check_flag_values(app, [&] {
+        check(npy || csv, "--out: expected a file name ending in .npy or .csv, got '", out, "'");
+      }))
+    return *code;
   Restored r = restore(ckpt, data_dir);
   NoGradGuard no_tape;
   Tensor z;

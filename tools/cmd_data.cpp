@@ -1,6 +1,5 @@
 // vgrad data NAME: load a dataset exactly as training would and print its summary as one
 // JSON object, so a user can check what was loaded before training on it.
-#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -8,6 +7,7 @@
 
 #include "datasets/registry.h"
 #include "datasets/split.h"
+#include "tools/cli.h"
 #include "tools/commands.h"
 
 namespace vgrad::tools {
@@ -69,13 +69,10 @@ int cmd_data(int argc, char** argv) {
                  "mnist, fashion-mnist, cora, citeseer, pubmed, cora-linqs, synthetic[:k=v,...], "
                  "edgelist:PATH")
       ->required();
-  app.add_option("--seed", seed, "seed of the link split whose sizes are reported");
+  app.add_option("--seed", seed, "seed of the link split whose sizes are reported")
+      ->check(non_negative_integer());
   app.add_option("--data-dir", data_dir, "where `make data` put the datasets");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;   // --help is a "parse error" that exits 0; usage is 2
-  }
+  VGRAD_PARSE(app, argc, argv);
 
   if (is_image_dataset(name)) {
     const ImageDataset d = load_image_dataset(name, data_dir);
@@ -86,6 +83,7 @@ int cmd_data(int argc, char** argv) {
   }
   const Graph g = load_graph_dataset(name, data_dir);
   for (const std::string& w : g.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  check_link_split_possible(g);  // the summary reports the split, as training would make it
   std::printf("%s\n", graph_json(g, seed).c_str());
   return 0;
 }

@@ -37,7 +37,6 @@ void report_profile(const TrainFlags& f, nlohmann::json& result) {
 
 }  // namespace
 
-
 int cmd_train(int argc, char** argv) {
   CLI::App app("Train AE/VAE on MNIST or GAE/VGAE on a graph; prints progress on stderr and "
                "one JSON object of results on stdout.", "vgrad train");
@@ -51,7 +50,8 @@ int cmd_train(int argc, char** argv) {
   app.add_option("--batch", f.batch, "minibatch size for ae/vae")->capture_default_str();
   app.add_option("--hidden", f.hidden, "hidden width (default 400 / 32)");
   app.add_option("--latent", f.latent, "latent width (default 20 / 16)");
-  app.add_option("--seed", f.seed, "random seed (split, init, noise)")->capture_default_str();
+  app.add_option("--seed", f.seed, "random seed (split, init, noise)")
+      ->check(non_negative_integer())->capture_default_str();  // else -1 wraps to 2^64 - 1
   app.add_option("--seeds", f.seeds, "repeat with seeds S..S+K-1 and report mean/std")
       ->capture_default_str();
   app.add_option("--threads", f.threads, "OpenMP and OpenBLAS threads (0: all cores)");
@@ -73,11 +73,16 @@ int cmd_train(int argc, char** argv) {
                "backward apart) to stderr, and to OUT/profile.txt with --out");
   VGRAD_PARSE(app, argc, argv);
   // -1 stands for "the model's default" inside TrainFlags; a -1 the user typed is refused.
-  for (const auto& [name, value] : {std::pair<const char*, double>{"--epochs", f.epochs},
-                                    {"--lr", f.lr}, {"--hidden", (double)f.hidden},
-                                    {"--latent", (double)f.latent}})
-    check(app.count(name) == 0 || value > 0, name, ": expected a positive value, got ", value);
-  resolve_defaults(f);
+  // A value out of range is a usage error like an unknown flag: one line, exit code 2.
+  if (auto code = check_flag_values(app, [&] {
+        for (const auto& [name, value] : {std::pair<const char*, double>{"--epochs", f.epochs},
+                                          {"--lr", f.lr}, {"--hidden", (double)f.hidden},
+                                          {"--latent", (double)f.latent}})
+          check(app.count(name) == 0 || value > 0, name, ": expected a positive value, got ",
+                value);
+        resolve_defaults(f);
+      }))
+    return *code;
   install_interrupt_handlers();
   try {
     profile::enable(f.profile);
