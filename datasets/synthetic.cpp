@@ -6,6 +6,7 @@
 
 #include "autograd/check.h"
 #include "autograd/random.h"
+#include "datasets/limits.h"
 
 namespace vgrad {
 
@@ -25,6 +26,13 @@ void check_sbm_options(const SbmOptions& o) {
 
 Graph make_sbm(const SbmOptions& o) {
   check_sbm_options(o);
+
+  // Up front, so a large spec is refused before the O(N^2) draw: each edge is 8 bytes, twice
+  // while finish_edges sorts a copy; each feature nonzero a COO triple and a CSR entry.
+  const double n = (double)o.num_nodes, k = (double)o.num_classes;
+  const double expected = o.p_in * n * (n / k - 1) / 2 + o.p_out * n * n * (k - 1) / k / 2;
+  check_memory(16 * expected + 28 * n * o.features_per_node, cat("synthetic:nodes=", o.num_nodes),
+               cat("about ", (int64_t)expected, " edges expected, 16 bytes each while sorted"));
 
   Rng rng(o.seed);
   Graph g;

@@ -11,6 +11,7 @@
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/plot.h"
+#include "tools/run_checks.h"
 #include "tools/run_files.h"
 #include "tools/train.h"
 
@@ -38,6 +39,13 @@ Restored restore(const std::string& path, std::string data_dir) {
   Rng rng(0);  // initial values are overwritten by the checkpoint's
   if (is_graph_model(kind)) {
     r.graph = load_graph_dataset(r.meta.at("dataset"), data_dir);
+    TrainFlags as_trained;  // the sizes check_graph_run estimates from (no decoder in eval)
+    as_trained.model = kind;
+    as_trained.dataset = r.meta.at("dataset");
+    as_trained.hidden = r.meta.at("hidden");
+    as_trained.latent = r.meta.at("latent");
+    as_trained.features = r.meta.value("features", "auto");
+    check_graph_run(r.graph, as_trained);
     r.split = std::make_unique<LinkSplit>(mask_test_edges(r.graph, r.meta.at("seed").get<uint64_t>()));
     const CsrPtr features = r.meta.value("features", "auto") == "none"
                                 ? Csr::identity(r.graph.num_nodes) : r.graph.features_or_identity();

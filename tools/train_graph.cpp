@@ -12,6 +12,7 @@
 #include "tools/pca.h"
 #include "tools/plot.h"
 #include "tools/progress.h"
+#include "tools/run_checks.h"
 #include "tools/run_files.h"
 #include "tools/train.h"
 
@@ -136,6 +137,7 @@ json run_graph_training(const TrainFlags& f) {
     return load_graph_dataset(f.dataset, data_dir);
   }();
   for (const std::string& w : g.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  check_graph_run(g, f);  // enough edges for the split, enough memory: before any work
   const CsrPtr features = f.features == "none" ? Csr::identity(g.num_nodes) : g.features_or_identity();
   json runs = json::array();
   for (int k = 0; k < f.seeds; ++k) {
