@@ -48,9 +48,10 @@ $(BUILD)/vgrad_tests: $(TEST_OBJ) $(BUILD)/libvgrad.a
 test: all
 	$(BUILD)/vgrad_tests $(TEST_ARGS)
 
-# The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own tree.
+# The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own tree;
+# the sanitized vgrad too, which tests/test_bad_input.cpp runs beside the test binary.
 sanitize: deps
-	$(MAKE) BUILD=build/sanitize OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" build/sanitize/vgrad_tests
+	$(MAKE) BUILD=build/sanitize OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" build/sanitize/vgrad build/sanitize/vgrad_tests
 	ASAN_OPTIONS=detect_leaks=1 build/sanitize/vgrad_tests $(TEST_ARGS)
 
 data:
