@@ -12,10 +12,22 @@ namespace vgrad::kernels {
 // Below this many elements a parallel region costs more than it saves.
 constexpr int64_t kParallelMin = 1 << 15;
 
+// The range is cut into blocks and each block runs as a plain loop: inside OpenMP's outlined
+// body g++ does not hoist the lambda's captured pointers out of a `parallel for simd` loop,
+// and the loop stays scalar; a plain loop over a block vectorises.
 template <typename F>
 void for_each_index(int64_t n, F f) {
-#pragma omp parallel for simd if (n >= kParallelMin) schedule(static)
-  for (int64_t i = 0; i < n; ++i) f(i);
+  constexpr int64_t kBlock = 4096;
+  if (n < kParallelMin) {
+    for (int64_t i = 0; i < n; ++i) f(i);
+    return;
+  }
+  const int64_t blocks = (n + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static)
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int64_t end = std::min(n, (b + 1) * kBlock);
+    for (int64_t i = b * kBlock; i < end; ++i) f(i);
+  }
 }
 
 // Sum of f(i) for begin <= i < end in double, in a fixed order: eight running sums (i mod 8)
