@@ -21,8 +21,8 @@ CsrPtr random_labels(int64_t n, float density, Rng& rng) {
 }
 
 // Runs loss() and its backward with 1 thread, then 2: the value and dL/dz must be the same
-// bits. Returns the value; z.grad() holds the gradient.
-float same_bits_for_1_and_2_threads(Tensor& z, const std::function<Tensor()>& loss) {
+// bits; under no-grad, the same value with nothing recorded. z.grad() then holds dL/dz.
+void same_bits_for_1_and_2_threads(Tensor& z, const std::function<Tensor()>& loss) {
   std::vector<float> first;
   float first_loss = 0;
   for (int threads : {1, 2}) {
@@ -40,7 +40,10 @@ float same_bits_for_1_and_2_threads(Tensor& z, const std::function<Tensor()>& lo
       CHECK(z.grad().to_vector() == first);
     }
   }
-  return first_loss;
+  NoGradGuard guard;
+  Tensor l = loss();
+  CHECK(l.item() == first_loss);
+  CHECK(l.is_leaf());
 }
 }  // namespace
 
@@ -83,13 +86,7 @@ TEST_CASE("inner_product_bce: the same bits for 1 and 2 threads") {
   CsrPtr y = random_labels(300, 0.02f, rng);
   Tensor z = randn({300, 16}, rng, 1.0f, true);
   InnerProductLossOptions opt{.pos_weight = 10.0f, .norm = 0.5f, .tile = 32};
-  const float first_loss =
-      same_bits_for_1_and_2_threads(z, [&] { return inner_product_bce(z, y, opt); });
-  // Under no-grad the value is the same and nothing is recorded.
-  NoGradGuard guard;
-  Tensor l = inner_product_bce(z, y, opt);
-  CHECK(l.item() == first_loss);
-  CHECK(l.is_leaf());
+  same_bits_for_1_and_2_threads(z, [&] { return inner_product_bce(z, y, opt); });
 }
 
 TEST_CASE("inner_product_bce: refuses labels of the wrong shape or not symmetric") {
@@ -140,8 +137,7 @@ TEST_CASE("sampled_inner_product_bce: the gradient is a scatter-add over pairs, 
   const int64_t n = 3000, d = 16;
   Tensor z = randn({n, d}, rng, 0.5f, true);
   const std::vector<NodePair> pos = random_pairs(n, 20000, rng), neg = random_pairs(n, 40000, rng);
-  const float first_loss =
-      same_bits_for_1_and_2_threads(z, [&] { return sampled_inner_product_bce(z, pos, neg); });
+  same_bits_for_1_and_2_threads(z, [&] { return sampled_inner_product_bce(z, pos, neg); });
   const std::vector<float> first = z.grad().to_vector();
   // Against dL/dz_u = sum over pairs (u, v) of dl/dx z_v (and the same for v), in double.
   std::vector<double> want(n * d, 0.0);
@@ -163,11 +159,6 @@ TEST_CASE("sampled_inner_product_bce: the gradient is a scatter-add over pairs, 
     scale = std::max(scale, std::fabs(want[k]));
   }
   CHECK(worst <= 1e-4 * scale);
-  // Under no-grad the value is the same and nothing is recorded.
-  NoGradGuard guard;
-  Tensor l = sampled_inner_product_bce(z, pos, neg);
-  CHECK(l.item() == first_loss);
-  CHECK(l.is_leaf());
 }
 
 TEST_CASE("sampled_inner_product_bce: refuses empty sets and pairs outside Z") {
