@@ -47,8 +47,9 @@ TEST_CASE("bench last_json_line: the last non-empty stdout line is the result") 
 }
 
 TEST_CASE("bench mem_available_mib reads /proc/meminfo's MemAvailable") {
-  const std::string meminfo = "MemTotal:       24684544 kB\nMemFree:        23260000 kB\n"
-                              "MemAvailable:   23971388 kB\nBuffers:           1000 kB\n";
+  const std::string meminfo =
+      "MemTotal:       24684544 kB\nMemFree:        23260000 kB\n"
+      "MemAvailable:   23971388 kB\nBuffers:           1000 kB\n";
   CHECK(mem_available_mib(meminfo) == doctest::Approx(23971388 / 1024.0));
   CHECK(std::isnan(mem_available_mib("MemTotal: 10 kB\n")));
 }
@@ -65,7 +66,8 @@ TEST_CASE("bench flop counts: the VAE formula and the fused decoder's tiles") {
   CHECK(fused_decoder_flops(266, 1, 256) == 4.0 * (256 * 256 + 10 * 10) + 6.0 * 256 * 10);
   // Large N: about 3 N^2 d.
   const double n = 19717, d = 16;
-  CHECK(fused_decoder_flops(19717, 16, 256) / (3 * n * n * d) == doctest::Approx(1.0).epsilon(0.01));
+  CHECK(fused_decoder_flops(19717, 16, 256) / (3 * n * n * d) ==
+        doctest::Approx(1.0).epsilon(0.01));
 }
 
 TEST_CASE("bench scaling graphs: sizes up to the maximum, specs that parse to mean degree 8") {

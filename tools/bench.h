@@ -41,12 +41,12 @@ std::string fixed(double value, int digits);
 
 // One child process run to completion.
 struct Child {
-  int status = -1;         // exit code, 128 + signal, or -1 when it could not start
-  std::string out, err;    // everything it wrote
-  double wall_seconds = 0; // spawn to exit
-  double peak_rss_mib = 0; // its ru_maxrss (wait4)
+  int status = -1;          // exit code, 128 + signal, or -1 when it could not start
+  std::string out, err;     // everything it wrote
+  double wall_seconds = 0;  // spawn to exit
+  double peak_rss_mib = 0;  // its ru_maxrss (wait4)
   bool ok() const { return status == 0; }
-  std::string why() const; // its last stderr line, else "exit N"
+  std::string why() const;  // its last stderr line, else "exit N"
 };
 
 // Runs argv[0] (a path, or a name looked up in PATH) with stdin from /dev/null, capturing
@@ -59,7 +59,7 @@ Child run_child(const std::vector<std::string>& argv);
 void install_bench_interrupt_handler();
 bool bench_interrupted();
 
-std::string self_exe();  // /proc/self/exe
+std::string self_exe();  // the path /proc/self/exe links to
 
 // Kernel timings at one thread count, as JSON: sgemm GFLOP/s on 1024^3 and on the VAE's
 // 128 x 784 x 400, and the fused decoder's seconds and GFLOP/s on Pubmed's size.

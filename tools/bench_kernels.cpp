@@ -35,10 +35,12 @@ double median_seconds(const std::function<void()>& f, int min_reps, double min_s
 double sgemm_gflops(int m, int k, int n, Rng& rng, double min_seconds) {
   const Tensor a = randn({m, k}, rng), b = randn({k, n}, rng);
   Tensor c = Tensor::zeros({m, n});
-  const double s = median_seconds([&] {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a.data(), k, b.data(),
-                n, 0.0f, c.data(), n);
-  }, 5, min_seconds);
+  const double s = median_seconds(
+      [&] {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a.data(), k, b.data(),
+                    n, 0.0f, c.data(), n);
+      },
+      5, min_seconds);
   return 2.0 * m * k * n / s / 1e9;
 }
 
@@ -63,14 +65,16 @@ nlohmann::json decoder_timing(Rng& rng, bool quick) {
   opt.pos_weight = (float)((pairs - ones) / ones);
   opt.norm = (float)(pairs / (2 * (pairs - ones)));
   Tensor z = randn({n, d}, rng, 0.3f, /*requires_grad=*/true);
-  const double s = median_seconds([&] {
-    z.zero_grad();
-    Tensor loss = inner_product_bce(z, labels, opt);
-    loss.backward();
-  }, quick ? 2 : 3, quick ? 0.5 : 2.0);
+  const double s = median_seconds(
+      [&] {
+        z.zero_grad();
+        Tensor loss = inner_product_bce(z, labels, opt);
+        loss.backward();
+      },
+      quick ? 2 : 3, quick ? 0.5 : 2.0);
   const double flops = fused_decoder_flops(n, d, opt.tile);
-  return {{"nodes", n}, {"latent", d}, {"tile", opt.tile}, {"seconds", s}, {"flops", flops},
-          {"gflops", flops / s / 1e9}};
+  return {{"nodes", n},   {"latent", d},    {"tile", opt.tile},
+          {"seconds", s}, {"flops", flops}, {"gflops", flops / s / 1e9}};
 }
 
 }  // namespace

@@ -24,9 +24,12 @@ struct JobRow {
   Cell vgrad, torch;
 };
 
+// The `vgrad bench --kernels` runs at one thread count: one value per successful run, each
+// taken just before a VAE run at that count, so the two see the same machine load.
 struct KernelRow {
   int threads = 1;
-  nlohmann::json result;  // measure_kernels' JSON; null when the child failed
+  std::vector<double> sgemm_1024, sgemm_vae;            // GFLOP/s
+  std::vector<double> decoder_gflops, decoder_seconds;  // fused decoder, forward + backward
   std::string note;
 };
 
@@ -40,9 +43,9 @@ struct Report {
   bool torch = false;               // PyTorch rows were asked for
   std::vector<JobRow> jobs;
   std::vector<KernelRow> kernels;
-  Cell cora_process;                // whole `vgrad train --model vgae --dataset cora`, wall s
+  Cell cora_process;  // the whole default VGAE Cora run, wall s
   std::vector<ScaleRow> scaling;
-  std::vector<std::string> notes;   // failures, skips, how each number was taken
+  std::vector<std::string> notes;  // failures, skips, how each number was taken
 };
 
 // MNIST's training set: the VAE step's flops per epoch are this many samples' worth.

@@ -1,4 +1,6 @@
 // vgrad bench: each row as child processes, results into the Report (see tools/bench_rows.h).
+#include "tools/bench_rows.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -7,7 +9,6 @@
 #include <sstream>
 
 #include "autograd/check.h"
-#include "tools/bench_rows.h"
 
 namespace vgrad::tools::bench {
 namespace {
@@ -36,9 +37,11 @@ const Job kJobs[] = {
     {"VAE MNIST", "vae", "mnist", 1, 1, 1, 1},
 };
 
+// For the notes: argv as a command a reader can paste (this executable under its own name).
 std::string command_line(const std::vector<std::string>& argv) {
   std::string s;
-  for (const std::string& a : argv) s += (s.empty() ? "" : " ") + a;
+  for (const std::string& a : argv)
+    s += (s.empty() ? "" : " ") + (a == "/proc/self/exe" ? self_exe() : a);
   return s;
 }
 
@@ -71,12 +74,13 @@ json run_once(Cell& cell, const std::string& label, const std::vector<std::strin
   }
   if (!problem.empty()) {
     std::fprintf(stderr, "failed: %s\n", problem.c_str());
-    if (cell.note.empty()) cell.note = cat(label, " failed: ", problem, " (`", command_line(argv), "`)");
+    if (cell.note.empty())
+      cell.note = cat(label, " failed: ", problem, " (`", command_line(argv), "`)");
     return nullptr;
   }
   cell.seconds.push_back(value);
-  cell.peak_rss_mib = std::isnan(cell.peak_rss_mib) ? c.peak_rss_mib
-                                                    : std::max(cell.peak_rss_mib, c.peak_rss_mib);
+  cell.peak_rss_mib =
+      std::isnan(cell.peak_rss_mib) ? c.peak_rss_mib : std::max(cell.peak_rss_mib, c.peak_rss_mib);
   std::fprintf(stderr, "%.4g %s, %.0f MiB peak (%.1f s)\n", value, unit, c.peak_rss_mib,
                c.wall_seconds);
   return j;
@@ -84,9 +88,12 @@ json run_once(Cell& cell, const std::string& label, const std::vector<std::strin
 
 std::vector<std::string> vgrad_train(const Settings& s, const std::string& model,
                                      const std::string& dataset, int threads, int epochs) {
-  std::vector<std::string> a = {s.vgrad, "train", "--model", model, "--dataset", dataset,
-                                "--threads", std::to_string(threads), "--epochs",
-                                std::to_string(epochs), "--quiet"};
+  std::vector<std::string> a = {s.vgrad,     "train",
+                                "--model",   model,
+                                "--dataset", dataset,
+                                "--threads", std::to_string(threads),
+                                "--epochs",  std::to_string(epochs),
+                                "--quiet"};
   if (model == "gae" || model == "vgae") a.insert(a.end(), {"--eval-every", "0"});
   return a;
 }
@@ -112,30 +119,61 @@ double mem_available_now() {
 
 std::string thread_label(int t) { return std::to_string(t) + (t == 1 ? " thread" : " threads"); }
 
+// One `vgrad bench --kernels` run at the row's thread count, its values added to the row.
+void run_kernels_once(const Settings& s, KernelRow& row, const std::string& run) {
+  std::vector<std::string> argv = {s.vgrad, "bench", "--kernels", "--threads",
+                                   std::to_string(row.threads)};
+  if (s.quick) argv.push_back("--quick");
+  Cell cell;
+  const json j = run_once(
+      cell, "sgemm and fused decoder GFLOP/s, " + run, argv,
+      [](const json& j, const Child&) {  // every field the page reads, or the run fails
+        j.at("sgemm_vae_gflops").get<double>();
+        j.at("decoder").at("seconds").get<double>();
+        j.at("decoder").at("gflops").get<double>();
+        return j.at("sgemm_1024_gflops").get<double>();
+      },
+      "GFLOP/s sgemm 1024^3");
+  if (!j.is_object()) {
+    if (row.note.empty()) row.note = cell.note;
+    return;
+  }
+  row.sgemm_1024.push_back(j["sgemm_1024_gflops"].get<double>());
+  row.sgemm_vae.push_back(j["sgemm_vae_gflops"].get<double>());
+  row.decoder_gflops.push_back(j["decoder"]["gflops"].get<double>());
+  row.decoder_seconds.push_back(j["decoder"]["seconds"].get<double>());
+}
+
 }  // namespace
 
 void run_jobs(const Settings& s, Report& report) {
   for (const Job& job : kJobs) {
     const bool pubmed = std::string(job.dataset) == "pubmed";
+    const bool vae = std::string(job.model) == "vae";
     for (int t : s.threads) {
       JobRow row{job.name, t, {}, {}};
       row.vgrad.epochs = s.quick ? job.quick_vgrad_epochs : job.vgrad_epochs;
       row.torch.epochs = s.quick ? job.quick_torch_epochs : job.torch_epochs;
-      const SecondsOf vgrad_seconds = std::string(job.model) == "vae" ? sec_per_epoch : step_median;
+      const SecondsOf vgrad_seconds = vae ? sec_per_epoch : step_median;
       for (int rep = 1; rep <= s.repeats; ++rep) {
         const std::string run = cat(job.name, ", ", thread_label(t), ", run ", rep, "/", s.repeats);
+        if (vae) {  // this machine's sgemm rate under the load the VAE run is about to see
+          if (rep == 1) report.kernels.push_back(KernelRow{t, {}, {}, {}, {}, ""});
+          run_kernels_once(s, report.kernels.back(), run);
+        }
         run_once(row.vgrad, "vgrad " + run,
                  vgrad_train(s, job.model, job.dataset, t, row.vgrad.epochs), vgrad_seconds);
         if (!s.torch || (pubmed && rep > 1)) continue;  // PyTorch Pubmed: one run
         if (row.torch.epochs == 0) {
-          row.torch.note = cat("PyTorch ", job.name, ", ", thread_label(t), ": skipped with --quick");
+          row.torch.note =
+              cat("PyTorch ", job.name, ", ", thread_label(t), ": skipped with --quick");
           continue;
         }
         const double avail = mem_available_now();
         if (pubmed && !(avail >= kTorchPubmedMib)) {
-          row.torch.note = cat("PyTorch ", job.name, ", ", thread_label(t), ": skipped, it needs about ",
-                               fixed(kTorchPubmedMib / 1024, 0), " GiB and MemAvailable is ",
-                               fixed(avail / 1024, 1), " GiB");
+          row.torch.note = cat("PyTorch ", job.name, ", ", thread_label(t),
+                               ": skipped, it needs about ", fixed(kTorchPubmedMib / 1024, 0),
+                               " GiB and MemAvailable is ", fixed(avail / 1024, 1), " GiB");
           std::fprintf(stderr, "bench: %s\n", row.torch.note.c_str());
           continue;
         }
@@ -144,6 +182,8 @@ void run_jobs(const Settings& s, Report& report) {
       }
       for (const Cell* c : {&row.vgrad, &row.torch})
         if (!c->note.empty()) report.notes.push_back(c->note);
+      if (vae && !report.kernels.back().note.empty())
+        report.notes.push_back(report.kernels.back().note);
       report.jobs.push_back(std::move(row));
     }
   }
@@ -152,8 +192,8 @@ void run_jobs(const Settings& s, Report& report) {
 void run_cora_process(const Settings& s, Report& report) {
   Cell& cell = report.cora_process;
   cell.epochs = 200;
-  const std::vector<std::string> argv = {s.vgrad, "train", "--model", "vgae", "--dataset",
-                                         "cora", "--threads", "2"};
+  const std::vector<std::string> argv = {s.vgrad,     "train", "--model",   "vgae",
+                                         "--dataset", "cora",  "--threads", "2"};
   auto wall = [](const json& j, const Child& c) {
     check(j.contains("test_auc"), "no test_auc in its JSON");
     return c.wall_seconds;
@@ -164,30 +204,13 @@ void run_cora_process(const Settings& s, Report& report) {
   if (!cell.note.empty()) report.notes.push_back(cell.note);
 }
 
-void run_kernels(const Settings& s, Report& report) {
-  for (int t : s.threads) {
-    KernelRow row{t, nullptr, ""};
-    std::vector<std::string> argv = {s.vgrad, "bench", "--kernels", "--threads", std::to_string(t)};
-    if (s.quick) argv.push_back("--quick");
-    Cell cell;
-    row.result = run_once(cell, cat("sgemm and fused decoder GFLOP/s, ", thread_label(t)), argv,
-                          [](const json& j, const Child&) {  // every field the page reads
-                            j.at("sgemm_vae_gflops").get<double>();
-                            j.at("decoder").at("seconds").get<double>();
-                            j.at("decoder").at("gflops").get<double>();
-                            return j.at("sgemm_1024_gflops").get<double>();
-                          }, "GFLOP/s sgemm 1024^3");
-    if (!cell.note.empty()) report.notes.push_back(row.note = cell.note);
-    report.kernels.push_back(std::move(row));
-  }
-}
-
 std::string scaling_spec(int64_t n) {
   // 4 classes of n/4 nodes: mean degree p_in n/4 + p_out 3n/4 = 6 + 2 = 8, for every n.
   char spec[160];
-  std::snprintf(spec, sizeof spec, "synthetic:nodes=%lld,classes=4,p_in=%.6g,p_out=%.6g,"
-                "features=64,per_node=8,seed=1", (long long)n, 24.0 / (double)n,
-                8.0 / 3.0 / (double)n);
+  std::snprintf(spec, sizeof spec,
+                "synthetic:nodes=%lld,classes=4,p_in=%.6g,p_out=%.6g,"
+                "features=64,per_node=8,seed=1",
+                (long long)n, 24.0 / (double)n, 8.0 / 3.0 / (double)n);
   return spec;
 }
 
@@ -210,10 +233,11 @@ void run_scaling(const Settings& s, Report& report) {
     row.sampled.epochs = s.quick ? 5 : 10;
     for (auto [decoder, cell] : {std::pair{"fused", &row.fused}, {"sampled", &row.sampled}}) {
       const std::vector<std::string> argv = {
-          s.vgrad, "train", "--model", "vgae", "--dataset", scaling_spec(n), "--decoder",
-          decoder, "--epochs", std::to_string(cell->epochs), "--eval-every", "0", "--threads",
-          "2", "--quiet"};
-      const json j = run_once(*cell, cat("scaling N=", n, ", ", decoder, " loss"), argv, step_median);
+          s.vgrad,         "train",     "--model",   "vgae",     "--dataset",
+          scaling_spec(n), "--decoder", decoder,     "--epochs", std::to_string(cell->epochs),
+          "--eval-every",  "0",         "--threads", "2",        "--quiet"};
+      const json j =
+          run_once(*cell, cat("scaling N=", n, ", ", decoder, " loss"), argv, step_median);
       if (j.is_object()) row.edges = j.value("edges", (int64_t)-1);
       if (!cell->note.empty()) report.notes.push_back(cell->note);
     }

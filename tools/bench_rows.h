@@ -9,24 +9,26 @@
 namespace vgrad::tools::bench {
 
 struct Settings {
-  std::string vgrad;                    // this executable
+  // This executable, as the children see it: /proc/self/exe in a child just spawned is still
+  // the file the bench started from, even if a concurrent `make` relinks build/vgrad meanwhile,
+  // so every row runs the same build.
+  std::string vgrad = "/proc/self/exe";
   std::string python = "/usr/bin/python3";
   std::string torch_dir = "tools/torch";
-  std::string data_dir;                 // passed to the PyTorch scripts (vgrad's own default)
+  std::string data_dir;  // passed to the PyTorch scripts (vgrad's own default)
   int repeats = 3;
   bool quick = false;
   bool torch = false;
   std::vector<int> threads = {1, 2};
-  int64_t scaling_max = 100000;         // 0: no scaling table
+  int64_t scaling_max = 100000;  // 0: no scaling table
 };
 
 // VGAE Cora, GAE Cora, VGAE Pubmed, VAE MNIST at each thread count; vgrad and PyTorch runs
-// alternate so both see the same machine load.
+// alternate so both see the same machine load. Before each vgrad VAE run, the sgemm and
+// fused-decoder GFLOP/s at that thread count (report.kernels).
 void run_jobs(const Settings& s, Report& report);
 // The whole default `vgrad train --model vgae --dataset cora --threads 2`, wall seconds.
 void run_cora_process(const Settings& s, Report& report);
-// sgemm and fused-decoder GFLOP/s at each thread count.
-void run_kernels(const Settings& s, Report& report);
 // VGAE, fused vs sampled loss, on synthetic graphs of 1k .. scaling_max nodes.
 void run_scaling(const Settings& s, Report& report);
 

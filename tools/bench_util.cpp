@@ -75,7 +75,7 @@ double mem_available_mib(const std::string& meminfo) {
 
 double vae_flops_per_sample(int64_t p, int64_t h, int64_t z) {
   const double forward = (double)(p * h + h * 2 * z + z * h + h * p);  // multiply-adds
-  const double input_grads = (double)(h * 2 * z + z * h + h * p);     // not for the images
+  const double input_grads = (double)(h * 2 * z + z * h + h * p);      // not for the images
   return 2.0 * (2.0 * forward + input_grads);
 }
 
@@ -83,7 +83,8 @@ double fused_decoder_flops(int64_t n, int64_t d, int64_t tile) {
   double flops = 0;
   for (int64_t i0 = 0; i0 < n; i0 += tile)
     for (int64_t j0 = i0; j0 < n; j0 += tile) {
-      const double e = (double)(std::min(n, i0 + tile) - i0) * (double)(std::min(n, j0 + tile) - j0);
+      const double e =
+          (double)(std::min(n, i0 + tile) - i0) * (double)(std::min(n, j0 + tile) - j0);
       flops += (i0 == j0 ? 4.0 : 6.0) * (double)d * e;
     }
   return flops;
@@ -107,7 +108,7 @@ extern "C" void on_bench_signal(int sig) { g_interrupt.store(sig); }
 }  // namespace
 
 void install_bench_interrupt_handler() {
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on_bench_signal;  // no SA_RESTART: poll() returns EINTR and we look
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
@@ -174,7 +175,8 @@ Child run_child(const std::vector<std::string>& args) {
   }
   int status = 0;
   rusage ru{};
-  while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {}
+  while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
+  }
   c.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   c.peak_rss_mib = (double)ru.ru_maxrss / 1024.0;  // Linux reports KiB
   c.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -72,27 +72,39 @@ std::string torch_problem(const Settings& s, std::string* version) {
 }  // namespace
 
 int cmd_bench(int argc, char** argv) {
-  CLI::App app("Time the four models' jobs at 1 and 2 threads (peak RSS, GFLOP/s against this "
-               "machine's sgemm, the speed targets, loss scaling with N); with --torch beside "
-               "the same jobs in PyTorch. Writes Markdown to --out and prints it.", "vgrad bench");
+  CLI::App app(
+      "Time the four models' jobs at 1 and 2 threads (peak RSS, GFLOP/s against this "
+      "machine's sgemm, the speed targets, loss scaling with N); with --torch beside "
+      "the same jobs in PyTorch. Writes Markdown to --out and prints it.",
+      "vgrad bench");
   Settings s;
   std::string out = "runs/bench.md";
   bool no_scaling = false, kernels = false;
-  app.add_flag("--torch", s.torch, "also run the PyTorch rows (Debian's python3-torch; "
+  app.add_flag("--torch", s.torch,
+               "also run the PyTorch rows (Debian's python3-torch; "
                "`sh tools/torch/install.sh` installs it)");
   app.add_option("--out", out, "where the Markdown goes")->capture_default_str();
-  app.add_option("--repeats", s.repeats, "runs per row; s/epoch is their median (default 3, "
-                 "1 with --quick)")->check(CLI::Range(1, 100));
-  app.add_flag("--quick", s.quick, "a smoke run: fewer epochs and runs, scaling to 10k nodes, "
+  app.add_option("--repeats", s.repeats,
+                 "runs per row; s/epoch is their median (default 3, "
+                 "1 with --quick)")
+      ->check(CLI::Range(1, 100));
+  app.add_flag("--quick", s.quick,
+               "a smoke run: fewer epochs and runs, scaling to 10k nodes, "
                "no PyTorch Pubmed");
   app.add_flag("--no-scaling", no_scaling, "skip the fused-vs-sampled scaling table");
-  app.add_option("--scaling-max", s.scaling_max, "largest synthetic graph, in nodes (default "
-                 "100000, 10000 with --quick)")->check(CLI::Range((int64_t)1000, (int64_t)10000000));
+  app.add_option("--scaling-max", s.scaling_max,
+                 "largest synthetic graph, in nodes (default "
+                 "100000, 10000 with --quick)")
+      ->check(CLI::Range((int64_t)1000, (int64_t)10000000));
   app.add_option("--threads", s.threads, "thread counts to run each job at")
-      ->delimiter(',')->capture_default_str()->check(CLI::Range(1, 1024));
+      ->delimiter(',')
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   app.add_option("--python", s.python, "the Python that has torch")->capture_default_str();
-  app.add_flag("--kernels", kernels, "internal: print the sgemm/decoder timings at --threads "
-               "as JSON")->group("");
+  app.add_flag("--kernels", kernels,
+               "internal: print the sgemm/decoder timings at --threads "
+               "as JSON")
+      ->group("");
   VGRAD_PARSE(app, argc, argv);
   if (kernels) {
     std::printf("%s\n", measure_kernels(s.threads.at(0), s.quick).dump().c_str());
@@ -101,7 +113,6 @@ int cmd_bench(int argc, char** argv) {
   if (app.count("--repeats") == 0) s.repeats = s.quick ? 1 : 3;
   if (app.count("--scaling-max") == 0) s.scaling_max = s.quick ? 10000 : 100000;
   if (no_scaling) s.scaling_max = 0;
-  s.vgrad = self_exe();
   s.data_dir = default_data_dir();
   Report report;
   report.torch = s.torch;
@@ -121,7 +132,6 @@ int cmd_bench(int argc, char** argv) {
                s.torch ? " plus 15-25 for PyTorch (Pubmed dense)" : "", out.c_str());
 
   try {
-    run_kernels(s, report);
     run_jobs(s, report);
     run_cora_process(s, report);
     if (s.scaling_max > 0) run_scaling(s, report);
@@ -131,7 +141,8 @@ int cmd_bench(int argc, char** argv) {
     return 130;
   }
 
-  const double minutes = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 60;
+  const double minutes =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / 60;
   std::string flags;
   for (int i = 1; i < argc; ++i) flags += std::string(" ") + argv[i];
   report.header = {
@@ -140,29 +151,34 @@ int cmd_bench(int argc, char** argv) {
       cat("Machine: ", cpu_model(), ", ", std::thread::hardware_concurrency(),
           " logical cores; load average (1, 5, 15 min) ", load_start, " at the start, ",
           load_average(), " at the end. The machine may be shared, so timings are noisy."),
-      s.torch ? cat("PyTorch ", torch_version, " (", s.python, "), same models, settings and "
+      s.torch ? cat("PyTorch ", torch_version, " (", s.python,
+                    "), same models, settings and "
                     "thread counts: tools/torch/gae.py (dense N x N decoder, as the usual "
                     "ports) and tools/torch/vae_mnist.py.")
               : std::string("PyTorch rows not run (`make bench-torch` adds them)."),
       "",
-      cat("Each number comes from its own child process. s/epoch is the median over ",
-          s.repeats, s.repeats == 1 ? " run" : " runs", " of each run's median epoch, "
+      cat("Each number comes from its own child process. s/epoch is the median over ", s.repeats,
+          s.repeats == 1 ? " run" : " runs",
+          " of each run's median epoch, "
           "training step only (vgrad: `runs[0].step_seconds_median` for GAE/VGAE, "
           "`sec_per_epoch` for the VAE; PyTorch: `sec_per_epoch`); evaluation is not timed.",
-          s.torch ? " PyTorch Pubmed runs once." : "", " Peak RSS is the child's ru_maxrss "
+          s.torch ? " PyTorch Pubmed runs once." : "",
+          " Peak RSS is the child's ru_maxrss "
           "(wait4), the largest over its runs.")};
   report.notes.push_back(cat("This bench process's own peak RSS was ", fixed(own_peak_rss_mib(), 0),
                              " MiB; Linux counts it into each child's ru_maxrss, so no row can "
                              "read below it."));
-  report.notes.push_back("VGAE Pubmed's peak RSS is from its shorter runs; memory does not grow "
-                         "with epochs (each step frees its tape).");
+  report.notes.push_back(
+      "VGAE Pubmed's peak RSS is from its shorter runs; memory does not grow "
+      "with epochs (each step frees its tape).");
   const std::string md = render_markdown(report);
   const std::filesystem::path dir = std::filesystem::path(out).parent_path();
   if (!dir.empty()) make_dirs(dir.string());
   write_file_atomically(out, md);
   std::printf("%s", md.c_str());
   int failed = 0;
-  for (const std::string& note : report.notes) failed += note.find(" failed: ") != std::string::npos;
+  for (const std::string& note : report.notes)
+    failed += note.find(" failed: ") != std::string::npos;
   std::fprintf(stderr, "bench: wrote %s in %.1f minutes%s\n", out.c_str(), minutes,
                failed ? cat(", ", failed, " row(s) failed (see Notes)").c_str() : "");
   return failed ? 1 : 0;
