@@ -81,20 +81,17 @@ int cmd_bench(int argc, char** argv) {
   std::string out = "runs/bench.md";
   bool no_scaling = false, kernels = false;
   app.add_flag("--torch", s.torch,
-               "also run the PyTorch rows (Debian's python3-torch; "
-               "`sh tools/torch/install.sh` installs it)");
+               "also run the PyTorch rows (Debian's python3-torch; `sh tools/torch/install.sh` "
+               "installs it)");
   app.add_option("--out", out, "where the Markdown goes")->capture_default_str();
   app.add_option("--repeats", s.repeats,
-                 "runs per row; s/epoch is their median (default 3, "
-                 "1 with --quick)")
+                 "runs per row; s/epoch is their median (default 3, 1 with --quick)")
       ->check(CLI::Range(1, 100));
   app.add_flag("--quick", s.quick,
-               "a smoke run: fewer epochs and runs, scaling to 10k nodes, "
-               "no PyTorch Pubmed");
+               "a smoke run: fewer epochs and runs, scaling to 10k nodes, no PyTorch Pubmed");
   app.add_flag("--no-scaling", no_scaling, "skip the fused-vs-sampled scaling table");
   app.add_option("--scaling-max", s.scaling_max,
-                 "largest synthetic graph, in nodes (default "
-                 "100000, 10000 with --quick)")
+                 "largest synthetic graph, in nodes (default 100000, 10000 with --quick)")
       ->check(CLI::Range((int64_t)1000, (int64_t)10000000));
   app.add_option("--threads", s.threads, "thread counts to run each job at")
       ->delimiter(',')
@@ -102,8 +99,7 @@ int cmd_bench(int argc, char** argv) {
       ->check(CLI::Range(1, 1024));
   app.add_option("--python", s.python, "the Python that has torch")->capture_default_str();
   app.add_flag("--kernels", kernels,
-               "internal: print the sgemm/decoder timings at --threads "
-               "as JSON")
+               "internal: print the sgemm/decoder timings at --threads as JSON")
       ->group("");
   VGRAD_PARSE(app, argc, argv);
   if (kernels) {
