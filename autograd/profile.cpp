@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <map>
 
 #include "autograd/storage.h"
@@ -51,7 +50,6 @@ void enable(bool on) {
   g.scope_depth = 0;
   restart();
 }
-bool enabled() { return g.on; }
 
 void restart() {
   g.mark = Clock::now();
@@ -66,19 +64,13 @@ void mark(const char* name) {
   if (g.on) charge(name, Pass::other, Clock::now(), pool_stats().bytes_allocated);
 }
 
-Scope::Scope(const char* name) : name_(name) {
+Scope::Scope(const char* name, Pass pass) : name_(name), pass_(pass) {
   if (!g.on) return;
   if (g.scope_depth++ == 0) restart();  // what ran before the scope is not the scope's
 }
 Scope::~Scope() {
-  if (g.on && g.scope_depth > 0 && --g.scope_depth == 0) mark(name_);
-}
-
-BackwardTimer::BackwardTimer(const char* op) : op_(op) {
-  if (g.on) restart();
-}
-BackwardTimer::~BackwardTimer() {
-  if (g.on) charge(op_, Pass::backward, Clock::now(), pool_stats().bytes_allocated);
+  if (g.on && g.scope_depth > 0 && --g.scope_depth == 0)
+    charge(name_, pass_, Clock::now(), pool_stats().bytes_allocated);
 }
 
 std::vector<Row> rows() {

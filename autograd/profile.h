@@ -14,7 +14,6 @@
 namespace vgrad::profile {
 
 void enable(bool on);  // also clears what was collected
-bool enabled();
 
 enum class Pass { forward, backward, other };  // other: a Scope (optimizer, batching, ...)
 const char* pass_name(Pass p);
@@ -39,27 +38,18 @@ void restart();
 // whose results are needed afterwards, so it cannot sit inside a Scope).
 void mark(const char* name);
 
-// Times a block under `name`, ops inside it included (evaluation, the optimizer step). Nested
-// scopes are charged to the outermost. Nothing happens when profiling is off.
+// Times a block under `name`, ops inside it included (evaluation, the optimizer step; with
+// Pass::backward, one backward closure). Nested scopes are charged to the outermost. Nothing
+// happens when profiling is off.
 class Scope {
  public:
-  explicit Scope(const char* name);
+  explicit Scope(const char* name, Pass pass = Pass::other);
   ~Scope();
   Scope(const Scope&) = delete;
   Scope& operator=(const Scope&) = delete;
  private:
   const char* name_;
-};
-
-// Times one backward closure (used by Tensor::backward).
-class BackwardTimer {
- public:
-  explicit BackwardTimer(const char* op);
-  ~BackwardTimer();
-  BackwardTimer(const BackwardTimer&) = delete;
-  BackwardTimer& operator=(const BackwardTimer&) = delete;
- private:
-  const char* op_;
+  Pass pass_;
 };
 
 }  // namespace vgrad::profile

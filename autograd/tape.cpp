@@ -132,7 +132,7 @@ void Tensor::backward(const Tensor& seed, bool retain_graph) const {
           "retain_graph=true to the first backward() to go through it twice");
     if (gy && node.backward) {
       Grads grads(node.op, node.inputs);
-      profile::BackwardTimer timer(node.op);
+      profile::Scope timer(node.op, profile::Pass::backward);
       // Moved in, so a closure that passes gy straight on (add, a same-shape sum_to) hands
       // the buffer over instead of copying it (Grads::add takes a tensor nobody else holds).
       node.backward(Tensor(std::move(gy)), node.inputs, grads);

@@ -1,11 +1,9 @@
 #include "models/image_training.h"
 
-#include <cmath>
 #include <cstring>
 #include <numeric>
 
 #include "autograd/profile.h"
-#include "nn/module.h"
 
 namespace vgrad {
 
@@ -42,22 +40,9 @@ bool train_image_epoch(ImageRun& run, int epoch, ImageEpochState& st,
       profile::Scope scope("gather batch");
       x = gather_rows(run.train.images, st.order, begin, count);
     }
-    run.optimizer.zero_grad();
-    Tensor loss = run.model.loss(x, run.rng);
-    const double value = loss.item();
-    check(std::isfinite(value), "training diverged: the loss is ", std::isnan(value) ? "NaN" : "infinite", " at epoch ", epoch,
-          ", batch ", b + 1, " (try a smaller --lr)");
-    loss.backward();
-    {
-      profile::Scope scope("check gradients are finite");
-      const std::string bad = first_nonfinite_gradient(run.model);
-      check(bad.empty(), "training diverged: the gradient of ", bad, " is not finite at epoch ",
-            epoch, ", batch ", b + 1, " (try a smaller --lr)");
-    }
-    {
-      profile::Scope scope("optimizer step");
-      run.optimizer.step();
-    }
+    const double value =
+        descend(run.model.loss(x, run.rng), run.model, run.optimizer,
+                "epoch " + std::to_string(epoch) + ", batch " + std::to_string(b + 1));
     st.loss_sum += value;
     ++b;
     if (on_batch) on_batch(b, batches);

@@ -1,7 +1,6 @@
 #include "models/link_training.h"
 
 #include <chrono>
-#include <cmath>
 
 #include "autograd/profile.h"
 
@@ -40,22 +39,8 @@ void train_link(LinkRun& run, int first_epoch, int last_epoch, int eval_every,
   run.model.train();
   for (int epoch = first_epoch; epoch <= last_epoch; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
-    run.optimizer.zero_grad();
-    Tensor loss = run.model.loss(run.targets, run.rng);
-    const double value = loss.item();
-    check(std::isfinite(value), "training diverged: the loss is ", std::isnan(value) ? "NaN" : "infinite", " at epoch ", epoch,
-          " (try a smaller --lr)");
-    loss.backward();
-    {
-      profile::Scope scope("check gradients are finite");
-      const std::string bad = first_nonfinite_gradient(run.model);
-      check(bad.empty(), "training diverged: the gradient of ", bad, " is not finite at epoch ",
-            epoch, " (try a smaller --lr)");
-    }
-    {
-      profile::Scope scope("optimizer step");
-      run.optimizer.step();
-    }
+    const double value = descend(run.model.loss(run.targets, run.rng), run.model,
+                                 run.optimizer, "epoch " + std::to_string(epoch));
     EpochLog log;
     log.epoch = epoch;
     log.loss = value;

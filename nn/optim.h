@@ -8,6 +8,7 @@
 
 #include "autograd/tensor.h"
 #include "nn/checkpoint.h"
+#include "nn/module.h"
 
 namespace vgrad {
 
@@ -83,5 +84,11 @@ class Adam : public Optimizer {
 // Scales every gradient by max_norm / total when the global L2 norm `total` exceeds
 // max_norm (PyTorch's clip_grad_norm_, 1e-6 added to total). Returns total, before clipping.
 double clip_grad_norm(const std::vector<Tensor>& params, double max_norm);
+
+// One training step on `loss`: zero the gradients, backward, optimizer step. A non-finite
+// loss or gradient stops the run first, naming the tensor and `where` ("epoch 3, batch 7"),
+// so the parameters and the last checkpoint stay as they were. Returns the loss value.
+double descend(const Tensor& loss, const Module& model, Optimizer& optimizer,
+               const std::string& where);
 
 }  // namespace vgrad

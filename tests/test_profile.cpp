@@ -1,7 +1,5 @@
 #include <doctest/doctest.h>
 
-#include <cstring>
-
 #include "autograd/ops.h"
 #include "autograd/profile.h"
 #include "autograd/random.h"
