@@ -120,6 +120,7 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
                  {"sec_per_epoch", ran > 0 ? wall / ran : 0.0},
                  {"step_seconds_median", median(step_seconds)}};
   if (!out_dir.empty()) {
+    profile::Scope scope("checkpoint and pictures");  // the embedding is not training
     write_jsonl(join_path(out_dir, "metrics.jsonl"), history);
     save_run_checkpoint(ckpt_path, *model, opt, rng, meta);
     write_pictures(out_dir, *model, g, history);

@@ -141,6 +141,8 @@ json run_image_training(const TrainFlags& f) {
               {"sec_per_epoch", epoch_seconds.empty() ? 0.0 : total / (double)epoch_seconds.size()},
               {"peak_rss_mib", peak_rss_mib()}};
   if (!f.out.empty()) {
+    // its own row: the pictures run the model over the test set, which is not training
+    profile::Scope scope("checkpoint and pictures");
     write_jsonl(join_path(f.out, "metrics.jsonl"), history);
     save(ckpt_path, f.epochs);
     write_pictures(f.out, *model, ds.test, f.seed);
