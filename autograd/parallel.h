@@ -1,6 +1,8 @@
 // Loop helpers for kernels in every layer (ops, losses, models): a parallel elementwise map
 // and a fixed-order blocked sum.
 #pragma once
+#include <omp.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <vector>
@@ -76,6 +78,27 @@ inline void column_sums(const float* x, int64_t rows, int64_t cols, double scale
       for (int64_t c = 0; c < width; ++c) acc[c] += row[c];
     }
     for (int64_t c = 0; c < width; ++c) out[c0 + c] = (float)(acc[c] * scale);
+  }
+}
+
+// Runs f(k, begin, end) over several arrays of sizes[k] elements as if they were laid end to
+// end, in one parallel region: each thread takes an equal share of the total, and a share
+// may cover the tail of one array and the head of the next. An optimizer step over a model's
+// tensors (two big weights and a row of small biases) is then one fork and join, with the
+// biases spread over the threads instead of run one by one on the first.
+template <typename F>
+void for_each_span(const std::vector<int64_t>& sizes, F f) {
+  int64_t total = 0;
+  for (int64_t n : sizes) total += n;
+#pragma omp parallel if (total >= kParallelMin)
+  {
+    const int64_t parts = omp_get_num_threads(), t = omp_get_thread_num();
+    const int64_t lo = total * t / parts, hi = total * (t + 1) / parts;
+    int64_t start = 0;  // where array k begins in the joined range
+    for (size_t k = 0; k < sizes.size() && start < hi; start += sizes[k++]) {
+      const int64_t begin = std::max(lo, start), end = std::min(hi, start + sizes[k]);
+      if (begin < end) f(k, begin - start, end - start);
+    }
   }
 }
 

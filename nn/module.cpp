@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "autograd/parallel.h"
+
 namespace vgrad {
 
 void Module::check_new_name(const std::string& name) const {
@@ -113,16 +115,27 @@ void Module::load(const std::string& path) {
 }
 
 std::string first_nonfinite_gradient(const Module& model) {
+  std::vector<std::pair<std::string, Tensor>> grads;
+  std::vector<int64_t> sizes;
   for (const auto& [name, p] : model.named_parameters()) {
-    Tensor g = p.grad();
-    if (!g.defined()) continue;
+    if (!p.grad().defined()) continue;
+    grads.emplace_back(name, p.grad());
+    sizes.push_back(p.numel());
+  }
+  std::vector<int> bad(grads.size(), 0);
+  kernels::for_each_span(sizes, [&](size_t k, int64_t begin, int64_t end) {
     // x * 0 is 0 for a finite x and NaN for inf or NaN: one branch-free, vectorised pass.
-    const float* d = g.data();
+    const float* d = grads[k].second.data();
     float probe = 0.0f;
 #pragma omp simd reduction(+ : probe)
-    for (int64_t i = 0; i < g.numel(); ++i) probe += d[i] * 0.0f;
-    if (probe != 0.0f) return name;
-  }
+    for (int64_t i = begin; i < end; ++i) probe += d[i] * 0.0f;
+    if (probe != 0.0f) {
+#pragma omp atomic write
+      bad[k] = 1;  // a tensor split between threads may be flagged by both
+    }
+  });
+  for (size_t k = 0; k < grads.size(); ++k)
+    if (bad[k]) return grads[k].first;
   return "";
 }
 

@@ -3,14 +3,11 @@
 #include <cmath>
 #include <cstring>
 
+#include "autograd/parallel.h"
 #include "autograd/profile.h"
 
 namespace vgrad {
 namespace {
-
-// Elementwise updates: each element's arithmetic is the same on any thread, so parallel
-// steps stay bit-identical; below this size a parallel region costs more than it saves.
-constexpr int64_t kParallelMin = 1 << 15;
 
 Tensor zeros_like(const Tensor& t) { return Tensor::zeros(t.shape()); }
 
@@ -25,6 +22,35 @@ const Tensor* saved_buffer(const Checkpoint& ckpt, const std::string& name, cons
 }
 
 Tensor copy_of(const Tensor* t) { return t ? t->clone() : Tensor(); }
+
+// The updates over elements [begin, end) of one parameter. Each element's arithmetic is the
+// same whichever thread runs it, so steps are bit-identical for any thread count. Plain
+// pointer arguments, so the loops vectorise (see kernels::for_each_index).
+void sgd_range(float* p, const float* g, float* buf, int64_t begin, int64_t end, float lr,
+               float mu, float wd, bool first) {
+  for (int64_t i = begin; i < end; ++i) {
+    float d = g[i] + wd * p[i];
+    if (buf) d = buf[i] = first ? d : mu * buf[i] + d;
+    p[i] -= lr * d;
+  }
+}
+
+struct AdamConstants {
+  float b2, w1, w2, wd, eps, step_size, bias2_sqrt;
+};
+
+void adam_range(float* p, const float* g, float* m, float* v, int64_t begin, int64_t end,
+                const AdamConstants& c) {
+  const float b2 = c.b2, w1 = c.w1, w2 = c.w2, wd = c.wd, eps = c.eps;
+  const float step_size = c.step_size, bias2_sqrt = c.bias2_sqrt;
+  for (int64_t i = begin; i < end; ++i) {
+    const float gi = g[i] + wd * p[i];
+    // PyTorch's m.lerp_(g, 1 - b1), whose CPU kernel picks the form by the weight.
+    m[i] = w1 < 0.5f ? m[i] + w1 * (gi - m[i]) : gi - (gi - m[i]) * (1.0f - w1);
+    v[i] = v[i] * b2 + w2 * gi * gi;
+    p[i] -= step_size * m[i] / (std::sqrt(v[i]) / bias2_sqrt + eps);
+  }
+}
 
 }  // namespace
 
@@ -47,22 +73,21 @@ Sgd::Sgd(std::vector<Tensor> params, SgdOptions options)
 void Sgd::step() {
   const float lr = (float)options_.lr, mu = (float)options_.momentum;
   const float wd = (float)options_.weight_decay;
+  std::vector<size_t> which;  // parameters that have a gradient this step
+  std::vector<int64_t> sizes;
+  std::vector<bool> first;
   for (size_t k = 0; k < params_.size(); ++k) {
-    Tensor grad = params_[k].grad();
-    if (!grad.defined()) continue;
-    float* p = params_[k].data();
-    const float* g = grad.data();
-    const int64_t n = params_[k].numel();
-    const bool first = !momentum_[k].defined();
-    if (mu != 0 && first) momentum_[k] = zeros_like(params_[k]);
-    float* buf = mu != 0 ? momentum_[k].data() : nullptr;
-#pragma omp parallel for schedule(static) if (n >= kParallelMin)
-    for (int64_t i = 0; i < n; ++i) {
-      float d = g[i] + wd * p[i];
-      if (buf) d = buf[i] = first ? d : mu * buf[i] + d;
-      p[i] -= lr * d;
-    }
+    if (!params_[k].grad().defined()) continue;
+    first.push_back(!momentum_[k].defined());
+    if (mu != 0 && first.back()) momentum_[k] = zeros_like(params_[k]);
+    which.push_back(k);
+    sizes.push_back(params_[k].numel());
   }
+  kernels::for_each_span(sizes, [&](size_t s, int64_t begin, int64_t end) {
+    const size_t k = which[s];
+    sgd_range(params_[k].data(), params_[k].grad().data(),
+              mu != 0 ? momentum_[k].data() : nullptr, begin, end, lr, mu, wd, first[s]);
+  });
 }
 
 void Optimizer::save_common(Checkpoint& ckpt, const std::string& prefix,
@@ -110,9 +135,14 @@ Adam::Adam(std::vector<Tensor> params, AdamOptions options)
 
 void Adam::step() {
   const AdamOptions& o = options_;
+  AdamConstants c;
+  c.b2 = (float)o.beta2, c.w1 = (float)(1.0 - o.beta1), c.w2 = (float)(1.0 - o.beta2);
+  c.wd = (float)o.weight_decay, c.eps = (float)o.eps;
+  std::vector<size_t> which;  // parameters that have a gradient this step
+  std::vector<int64_t> sizes;
+  std::vector<AdamConstants> per_param;
   for (size_t k = 0; k < params_.size(); ++k) {
-    Tensor grad = params_[k].grad();
-    if (!grad.defined()) continue;
+    if (!params_[k].grad().defined()) continue;
     if (!m_[k].defined()) {
       m_[k] = zeros_like(params_[k]);
       v_[k] = zeros_like(params_[k]);
@@ -121,24 +151,17 @@ void Adam::step() {
     // As PyTorch: the corrections in double, then one float step size and one float divisor.
     const double bias1 = 1.0 - std::pow((double)o.beta1, (double)t);
     const double bias2 = 1.0 - std::pow((double)o.beta2, (double)t);
-    const float step_size = (float)(o.lr / bias1);
-    const float bias2_sqrt = (float)std::sqrt(bias2);
-    const float b2 = (float)o.beta2, w1 = (float)(1.0 - o.beta1), w2 = (float)(1.0 - o.beta2);
-    const float wd = (float)o.weight_decay, eps = (float)o.eps;
-    float* p = params_[k].data();
-    const float* g = grad.data();
-    float* m = m_[k].data();
-    float* v = v_[k].data();
-    const int64_t n = params_[k].numel();
-#pragma omp parallel for schedule(static) if (n >= kParallelMin)
-    for (int64_t i = 0; i < n; ++i) {
-      const float gi = g[i] + wd * p[i];
-      // PyTorch's m.lerp_(g, 1 - b1), whose CPU kernel picks the form by the weight.
-      m[i] = w1 < 0.5f ? m[i] + w1 * (gi - m[i]) : gi - (gi - m[i]) * (1.0f - w1);
-      v[i] = v[i] * b2 + w2 * gi * gi;
-      p[i] -= step_size * m[i] / (std::sqrt(v[i]) / bias2_sqrt + eps);
-    }
+    c.step_size = (float)(o.lr / bias1);
+    c.bias2_sqrt = (float)std::sqrt(bias2);
+    per_param.push_back(c);
+    which.push_back(k);
+    sizes.push_back(params_[k].numel());
   }
+  kernels::for_each_span(sizes, [&](size_t s, int64_t begin, int64_t end) {
+    const size_t k = which[s];
+    adam_range(params_[k].data(), params_[k].grad().data(), m_[k].data(), v_[k].data(), begin,
+               end, per_param[s]);
+  });
 }
 
 void Adam::save_to(Checkpoint& ckpt, const std::string& prefix) const {

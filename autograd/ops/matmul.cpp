@@ -1,8 +1,7 @@
 // Dense matrix product through OpenBLAS. Transposes are sgemm flags, never copies.
-#include <cblas.h>
-
 #include <algorithm>
 
+#include "autograd/blas.h"
 #include "autograd/ops.h"
 #include "autograd/parallel.h"
 
@@ -16,9 +15,7 @@ Tensor gemm(bool ta, bool tb, const Tensor& a, const Tensor& b) {
   Tensor c = Tensor::empty({m, n});
   if (m == 0 || n == 0) return c;
   if (k == 0) return Tensor::zeros({m, n});
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-              (int)m, (int)n, (int)k, 1.0f, a.data(), (int)a.cols(), b.data(), (int)b.cols(), 0.0f,
-              c.data(), (int)n);
+  kernels::sgemm(ta, tb, m, n, k, 1.0f, a.data(), a.cols(), b.data(), b.cols(), 0.0f, c.data(), n);
   return c;
 }
 
@@ -57,8 +54,7 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
 #pragma omp parallel for schedule(static) if (m * n >= kernels::kParallelMin)
   for (int64_t r = 0; r < m; ++r) std::copy(pb, pb + n, py + r * n);
   if (m > 0 && n > 0 && k > 0)
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0f,
-                x.data(), (int)k, w.data(), (int)n, 1.0f, py, (int)n);
+    kernels::sgemm(false, false, m, n, k, 1.0f, x.data(), k, w.data(), n, 1.0f, py, n);
   return record("linear", y, {x, w, b}, [](const Tensor& gy, const Inputs& in, Grads& g) {
     if (g.wants(0)) g.add(0, gemm(false, true, gy, in[1]));
     if (g.wants(1)) g.add(1, gemm(true, false, in[0], gy));

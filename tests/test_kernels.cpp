@@ -1,0 +1,127 @@
+// The parallel building blocks under the ops and the optimizers: the split sgemm and
+// for_each_span, checked against plain loops at 1 and 2 threads.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "autograd/blas.h"
+#include "autograd/parallel.h"
+#include "nn/nn.h"
+
+using namespace vgrad;
+
+namespace {
+
+// Restores the thread count the suite runs with, even when a CHECK throws.
+struct ThreadsFor {
+  int keep = max_threads();
+  explicit ThreadsFor(int t) { set_threads(t); }
+  ~ThreadsFor() { set_threads(keep); }
+};
+
+}  // namespace
+
+TEST_CASE("kernels::sgemm: every transpose, odd sizes, alpha and beta, against a direct sum") {
+  Rng rng(11);
+  // Shapes on both sides of the split threshold, with rows or only columns to split.
+  const int64_t shapes[][3] = {{3, 5, 7}, {130, 70, 90}, {20, 400, 128}, {97, 33, 300}};
+  for (const auto& s : shapes) {
+    const int64_t m = s[0], n = s[1], k = s[2];
+    for (int ta = 0; ta < 2; ++ta)
+      for (int tb = 0; tb < 2; ++tb) {
+        INFO("m ", m, " n ", n, " k ", k, " ta ", ta, " tb ", tb);
+        Tensor a = randn(ta ? Shape{k, m} : Shape{m, k}, rng);
+        Tensor b = randn(tb ? Shape{n, k} : Shape{k, n}, rng);
+        Tensor c0 = randn({m, n}, rng);
+        auto run = [&](int threads) {
+          ThreadsFor t(threads);
+          Tensor c = c0.clone();
+          kernels::sgemm(ta, tb, m, n, k, 0.5f, a.data(), a.cols(), b.data(), b.cols(), 2.0f,
+                         c.data(), n);
+          return c;
+        };
+        Tensor one = run(1), two = run(2);
+        for (int64_t i = 0; i < m; ++i)
+          for (int64_t j = 0; j < n; ++j) {
+            double dot = 0;
+            for (int64_t p = 0; p < k; ++p)
+              dot += (double)a.at(ta ? p * m + i : i * k + p) * b.at(tb ? j * k + p : p * n + j);
+            const double expect = 0.5 * dot + 2.0 * c0.at(i * n + j);
+            REQUIRE(one.at(i * n + j) == doctest::Approx(expect).epsilon(1e-4));
+            REQUIRE(two.at(i * n + j) == doctest::Approx(expect).epsilon(1e-4));
+          }
+      }
+  }
+}
+
+TEST_CASE("for_each_span: every element of every array exactly once, at 1 and 2 threads") {
+  const std::vector<int64_t> sizes = {0, 5, 70000, 3, 0, 100001, 1};
+  for (int threads : {1, 2}) {
+    ThreadsFor t(threads);
+    std::vector<std::vector<int>> seen;
+    for (int64_t n : sizes) seen.emplace_back(n, 0);
+    kernels::for_each_span(sizes, [&](size_t k, int64_t begin, int64_t end) {
+      REQUIRE(k < sizes.size());
+      REQUIRE(0 <= begin);
+      REQUIRE(begin < end);
+      REQUIRE(end <= sizes[k]);
+      for (int64_t i = begin; i < end; ++i) seen[k][i]++;  // ranges of one call never overlap
+    });
+    for (size_t k = 0; k < sizes.size(); ++k)
+      for (int64_t i = 0; i < sizes[k]; ++i) REQUIRE(seen[k][i] == 1);
+  }
+}
+
+TEST_CASE("Adam and SGD over mixed sizes: 1 and 2 threads give bit-identical parameters") {
+  auto train = [](int threads, bool adam) {
+    ThreadsFor t(threads);
+    Rng rng(3);
+    // a big tensor that a thread boundary cuts, and small ones on either side of it
+    std::vector<Tensor> params = {randn({7}, rng, 1.0f, true), randn({300, 200}, rng, 1.0f, true),
+                                  randn({3}, rng, 1.0f, true)};
+    std::unique_ptr<Optimizer> opt;
+    if (adam)
+      opt = std::make_unique<Adam>(params, AdamOptions{.lr = 0.01, .weight_decay = 0.1});
+    else
+      opt = std::make_unique<Sgd>(params, SgdOptions{.lr = 0.01, .momentum = 0.9});
+    for (int s = 0; s < 3; ++s) {
+      opt->zero_grad();
+      Tensor loss = sum(square(params[0])) + sum(params[1] * params[1] * params[1]) +
+                    sum(exp(params[2]));
+      loss.backward();
+      opt->step();
+    }
+    return params;
+  };
+  for (bool adam : {true, false}) {
+    CAPTURE(adam);
+    const auto one = train(1, adam), two = train(2, adam);
+    Rng rng(3);
+    const Tensor start = randn({7}, rng);
+    CHECK(one[0].at(0) != start.at(0));  // the steps did move the parameters
+    for (size_t k = 0; k < one.size(); ++k)
+      for (int64_t i = 0; i < one[k].numel(); ++i) REQUIRE(one[k].at(i) == two[k].at(i));
+  }
+}
+
+TEST_CASE("first_nonfinite_gradient: names the first bad tensor, wherever a thread meets it") {
+  Rng rng(4);
+  Sequential net;
+  net.add(std::make_shared<Linear>(300, 200, rng));  // 60000 + 200: split across threads
+  net.add(std::make_shared<Linear>(200, 3, rng));
+  for (int threads : {1, 2}) {
+    ThreadsFor t(threads);
+    CAPTURE(threads);
+    Tensor x = randn({4, 300}, rng);
+    sum(net.forward(x)).backward();
+    CHECK(first_nonfinite_gradient(net) == "");
+    const auto named = net.named_parameters();
+    Tensor g_b = named[2].second.grad(), g_a = named[0].second.grad();
+    g_b.at(1) = std::numeric_limits<float>::infinity();
+    CHECK(first_nonfinite_gradient(net) == named[2].first);
+    g_a.at(59999) = NAN;  // the last element: the second thread's share at 2 threads
+    CHECK(first_nonfinite_gradient(net) == named[0].first);
+    for (Tensor p : net.parameters()) p.zero_grad();
+  }
+}
