@@ -1,10 +1,9 @@
 #include "nn/inner_product_loss.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cmath>
 
+#include "autograd/blas.h"
 #include "autograd/parallel.h"
 #include "autograd/vecmath.h"
 #include "nn/losses.h"
@@ -92,8 +91,8 @@ Tensor inner_product_bce(const Tensor& z, const CsrPtr& labels,
         const Tile& tl = tiles[k];
         const int64_t ri = tl.i1 - tl.i0, rj = tl.j1 - tl.j0;
         // x = Z_I Z_J^T  [ri, rj]
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)ri, (int)rj, (int)d, 1.0f,
-                    pz + tl.i0 * d, (int)d, pz + tl.j0 * d, (int)d, 0.0f, x.data(), (int)rj);
+        kernels::sgemm(false, true, ri, rj, d, 1.0f, pz + tl.i0 * d, d, pz + tl.j0 * d, d, 0.0f,
+                       x.data(), rj);
         // Calls f(x[k]) for the tile's y = 1 entries, found from the label rows.
         auto each_positive = [&](auto f) {
           for (int64_t r = 0; r < ri; ++r) {
@@ -118,11 +117,11 @@ Tensor inner_product_bce(const Tensor& z, const CsrPtr& labels,
         loss += (tl.j0 == tl.i0 ? 1.0 : 2.0) * tile_loss;
         if (!want_grad) continue;
         // dZ_I += 2 G Z_J;  dZ_J += 2 G^T Z_I (off-diagonal tiles stand for (J, I) too)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)ri, (int)d, (int)rj, gscale,
-                    x.data(), (int)rj, pz + tl.j0 * d, (int)d, 1.0f, dz + tl.i0 * d, (int)d);
+        kernels::sgemm(false, false, ri, d, rj, gscale, x.data(), rj, pz + tl.j0 * d, d, 1.0f,
+                       dz + tl.i0 * d, d);
         if (tl.j0 != tl.i0)
-          cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)rj, (int)d, (int)ri, gscale,
-                      x.data(), (int)rj, pz + tl.i0 * d, (int)d, 1.0f, dz + tl.j0 * d, (int)d);
+          kernels::sgemm(true, false, rj, d, ri, gscale, x.data(), rj, pz + tl.i0 * d, d, 1.0f,
+                         dz + tl.j0 * d, d);
       }
       chunk_loss[c] = loss;
     }
