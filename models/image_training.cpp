@@ -3,6 +3,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "autograd/parallel.h"
 #include "autograd/profile.h"
 
 namespace vgrad {
@@ -11,6 +12,8 @@ Tensor gather_rows(const Tensor& images, const std::vector<int64_t>& order, int6
                    int64_t count) {
   const int64_t d = images.cols();
   Tensor x = Tensor::empty({count, d});
+  // Rows are scattered over the whole set: each copy waits on memory, so two threads help.
+#pragma omp parallel for schedule(static) if (count * d >= kernels::kParallelMin)
   for (int64_t r = 0; r < count; ++r)
     std::memcpy(x.data() + r * d, images.data() + order[begin + r] * d, d * sizeof(float));
   return x;
