@@ -7,6 +7,7 @@
 #include "autograd/check.h"
 #include "datasets/synthetic.h"
 #include "tools/bench.h"
+#include "tools/bench_report.h"
 #include "tools/bench_rows.h"
 
 using namespace vgrad;
@@ -108,4 +109,14 @@ TEST_CASE("bench run_child: output, exit codes, the reason a child failed") {
       run_child({"/bin/sh", "-c", "head -c 300000 /dev/zero >&2; head -c 300000 /dev/zero"});
   CHECK(big.out.size() == 300000);
   CHECK(big.err.size() == 300000);
+}
+
+TEST_CASE("bench targets: judged at 2 threads, the 1-thread verdict shown when it differs") {
+  auto at_most = [](double x) { return x <= 0.6; };
+  CHECK(verdict_at_two_threads(0.5, 0.55, at_most) == "yes");
+  CHECK(verdict_at_two_threads(0.7, 0.8, at_most) == "**no**");
+  CHECK(verdict_at_two_threads(0.64, 0.56, at_most) == "2 thr: yes; 1 thr: **no**");
+  CHECK(verdict_at_two_threads(0.5, 0.7, at_most) == "2 thr: **no**; 1 thr: yes");
+  CHECK(verdict_at_two_threads(NAN, 0.5, at_most) == "2 thr: yes; 1 thr: not measured");
+  CHECK(verdict_at_two_threads(NAN, NAN, at_most) == "not measured");
 }

@@ -51,6 +51,17 @@ std::string verdict(const std::vector<double>& values, bool (*pass)(double)) {
   return !any ? "not measured" : all ? "yes" : "**no**";
 }
 
+}  // namespace
+
+// Issue 6 sets its targets at 2 threads; the 1-thread value is judged as well, and when the
+// two verdicts differ both are given, so neither is hidden.
+std::string verdict_at_two_threads(double one_thread, double two_threads, bool (*pass)(double)) {
+  const std::string one = verdict({one_thread}, pass), two = verdict({two_threads}, pass);
+  return one == two ? two : "2 thr: " + two + "; 1 thr: " + one;
+}
+
+namespace {
+
 void jobs_table(const Report& r, std::ostringstream& md) {
   md << "## Jobs\n\n";
   if (r.torch) {
@@ -113,7 +124,9 @@ void flops_table(const Report& r, std::ostringstream& md) {
 }
 
 void targets_table(const Report& r, std::ostringstream& md) {
-  md << "## Targets\n\n| target | measured | met? |\n|---|---|---|\n";
+  md << "## Targets\n\nThe targets are set at 2 threads (issue 6). Where the 1-thread value "
+        "would be judged differently, both verdicts are shown.\n\n"
+        "| target | measured | met? |\n|---|---|---|\n";
   auto ratios = [&](const std::string& job, std::string& text) {
     std::vector<double> v;
     for (int t : {1, 2}) {
@@ -127,14 +140,14 @@ void targets_table(const Report& r, std::ostringstream& md) {
   std::string text;
   auto v = ratios("VGAE Cora", text);
   md << "| VGAE Cora s/epoch <= 1/4 of PyTorch's | " << text << " | "
-     << verdict(v, [](double x) { return x <= 0.25; }) << " |\n";
+     << verdict_at_two_threads(v[0], v[1], [](double x) { return x <= 0.25; }) << " |\n";
   const double wall = r.cora_process.value();
   md << "| VGAE Cora: 200 epochs + evaluation < 3 s wall (whole process, 2 threads) | "
      << secs(wall) << " s | " << verdict({wall}, [](double x) { return x < 3.0; }) << " |\n";
   text.clear();
   v = ratios("VAE MNIST", text);
   md << "| VAE MNIST s/epoch <= 0.6 of PyTorch's | " << text << " | "
-     << verdict(v, [](double x) { return x <= 0.6; }) << " |\n";
+     << verdict_at_two_threads(v[0], v[1], [](double x) { return x <= 0.6; }) << " |\n";
   text.clear();
   v.clear();
   for (int t : {1, 2}) {
@@ -144,7 +157,7 @@ void targets_table(const Report& r, std::ostringstream& md) {
     text += (t == 1 ? "" : ", ") + std::to_string(t) + " thr: " + percent(v.back());
   }
   md << "| VAE MNIST step >= 50% of measured sgemm (1024^3) GFLOP/s | " << text << " | "
-     << verdict(v, [](double x) { return x >= 0.5; }) << " |\n";
+     << verdict_at_two_threads(v[0], v[1], [](double x) { return x >= 0.5; }) << " |\n";
   const JobRow* pub = find_job(r, "VGAE Pubmed", 2);
   const double minutes = pub ? 200 * pub->vgrad.value() / 60 : NAN;
   md << "| VGAE Pubmed exact loss, 200 epochs < 2 min (200 x s/epoch, 2 threads) | "

@@ -53,4 +53,8 @@ constexpr int64_t kMnistTrainImages = 60000;
 
 std::string render_markdown(const Report& report);
 
+// A target's verdict at 2 threads, where the issue sets it, with the 1-thread verdict beside
+// it when the two differ: "yes", "**no**", or "2 thr: yes; 1 thr: **no**". NaN: not measured.
+std::string verdict_at_two_threads(double one_thread, double two_threads, bool (*pass)(double));
+
 }  // namespace vgrad::tools::bench
