@@ -196,6 +196,12 @@ TEST_CASE("dataset graph: real Planetoid graphs and LINQS Cora have their publis
   for (Want w : {Want{"cora", 2708, 1433, 5278, 49216, 7}, Want{"citeseer", 3327, 3703, 4552, 105165, 6},
                  Want{"pubmed", 19717, 500, 44324, 988031, 3}}) {
     CAPTURE(w.name);
+    // `make vgae-cora` fetches Cora alone: the others are checked once `make data` has run
+    if (vgrad::testing::real_data(std::string("planetoid-text/") + w.name).empty()) {
+      const std::string note = "data/planetoid-text/" + std::string(w.name) + " absent: run `make data` to include it";
+      MESSAGE(note);
+      continue;
+    }
     Graph g = load_graph_dataset(w.name, dir);
     CHECK(g.num_nodes == w.n);
     CHECK(g.num_features() == w.f);
@@ -204,6 +210,7 @@ TEST_CASE("dataset graph: real Planetoid graphs and LINQS Cora have their publis
     CHECK(g.num_classes == w.k);
     CHECK((int64_t)g.labels.size() == w.n);
   }
+  if (vgrad::testing::real_data("planetoid-text/cora").empty()) return;
   Graph cora = load_graph_dataset("cora", dir);
   std::vector<int64_t> counts(7);
   for (int l : cora.labels) ++counts[l];
