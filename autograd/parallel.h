@@ -1,5 +1,6 @@
-// Loop helpers for kernels in every layer (ops, losses, models): a parallel elementwise map
-// and a fixed-order blocked sum.
+// Loop helpers for kernels in every layer (ops, losses, optimizers, models): a parallel
+// elementwise map, fixed-order sums (whole range, and per column), and one region over
+// several arrays laid end to end.
 #pragma once
 #include <omp.h>
 
