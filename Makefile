@@ -12,14 +12,16 @@ BLAS_INC := -I/usr/include/x86_64-linux-gnu/openblas-openmp
 CXXFLAGS += -std=c++20 $(OPT) $(ARCH) -fno-trapping-math -fno-math-errno -g -Wall -Wextra -fopenmp -I. $(BLAS_INC) -MMD -MP
 LDLIBS   += -lopenblas -lz -fopenmp
 
-# tools/ helpers (pictures, PCA, files, progress) go into the library so tests can use them;
-# only main.cpp and the cmd_*.cpp subcommands make up the command line itself.
-TOOL_SRC := tools/main.cpp $(wildcard tools/cmd_*.cpp)
-LIB_SRC  := $(wildcard autograd/*.cpp autograd/ops/*.cpp nn/*.cpp datasets/*.cpp models/*.cpp) \
-            $(filter-out $(TOOL_SRC),$(wildcard tools/*.cpp))
+# Two archives, as the layers: libvgrad.a is the library (autograd, nn, datasets, models);
+# libvgrad_tools.a is the command line's code (tools/*/), which the tests link too so they can
+# drive the runners. Only tools/cli/main.cpp is outside both.
+MAIN_SRC := tools/cli/main.cpp
+LIB_SRC  := $(wildcard autograd/*.cpp autograd/ops/*.cpp nn/*.cpp datasets/*.cpp models/*.cpp)
+TOOL_SRC := $(filter-out $(MAIN_SRC),$(wildcard tools/*/*.cpp))
 TEST_SRC := $(wildcard tests/*.cpp)
 LIB_OBJ  := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.cpp=$(BUILD)/%.o)
+MAIN_OBJ := $(MAIN_SRC:%.cpp=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.cpp=$(BUILD)/%.o)
 
 .PHONY: all deps test sanitize data check format clean help vgae-cora gae-cora vae-mnist \
@@ -35,7 +37,7 @@ endif
 
 # Installs missing Debian packages; prints nothing and does nothing when all are present.
 deps:
-	@bash tools/deps.sh
+	@bash tools/scripts/deps.sh
 
 $(BUILD)/%.o: %.cpp Makefile | deps
 	@mkdir -p $(dir $@)
@@ -45,10 +47,14 @@ $(BUILD)/libvgrad.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/vgrad: $(TOOL_OBJ) $(BUILD)/libvgrad.a
+$(BUILD)/libvgrad_tools.a: $(TOOL_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/vgrad: $(MAIN_OBJ) $(BUILD)/libvgrad_tools.a $(BUILD)/libvgrad.a
 	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/vgrad_tests: $(TEST_OBJ) $(BUILD)/libvgrad.a
+$(BUILD)/vgrad_tests: $(TEST_OBJ) $(BUILD)/libvgrad_tools.a $(BUILD)/libvgrad.a
 	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
 
 # Tests may read data/ when it is there (the real-data cases skip themselves otherwise).
@@ -62,21 +68,21 @@ sanitize: deps
 	ASAN_OPTIONS=detect_leaks=1 build/sanitize/vgrad_tests $(TEST_ARGS)
 
 data:
-	@bash tools/fetch_data.sh all
+	@bash tools/scripts/fetch_data.sh all
 
 # The main jobs: build, fetch the data they need, train with the reference settings, write
 # runs/NAME/ (metrics.jsonl, checkpoint.ckpt, pictures) and print the result as JSON.
 VGRAD := $(BUILD)/vgrad
 vgae-cora gae-cora: deps $(BUILD)/vgrad
-	@bash tools/fetch_data.sh cora
+	@bash tools/scripts/fetch_data.sh cora
 	$(VGRAD) train --model $(@:-cora=) --dataset cora --out runs/$@ $(ARGS)
 vae-mnist ae-mnist: deps $(BUILD)/vgrad
-	@bash tools/fetch_data.sh mnist
+	@bash tools/scripts/fetch_data.sh mnist
 	$(VGRAD) train --model $(@:-mnist=) --dataset mnist --out runs/$@ $(ARGS)
 
 # Table 1 of the paper: GAE and VGAE on Cora, Citeseer, Pubmed, 10 seeds each.
 reproduce: deps $(BUILD)/vgrad
-	@bash tools/fetch_data.sh cora citeseer pubmed
+	@bash tools/scripts/fetch_data.sh cora citeseer pubmed
 	$(VGRAD) reproduce $(ARGS)
 
 # Speed and memory (runs/bench.md, about 5 minutes): each job at 1 and 2 threads as its own
@@ -84,19 +90,19 @@ reproduce: deps $(BUILD)/vgrad
 # sampled GAE losses scale with N. bench-torch adds the same jobs in PyTorch (Debian's
 # python3-torch; its dense Pubmed decoder needs ~12 GB and adds 15-25 minutes).
 bench: deps $(BUILD)/vgrad
-	@bash tools/fetch_data.sh cora pubmed mnist
+	@bash tools/scripts/fetch_data.sh cora pubmed mnist
 	$(VGRAD) bench $(ARGS)
 bench-torch: deps $(BUILD)/vgrad
-	@bash tools/fetch_data.sh cora pubmed mnist
-	sh tools/torch/install.sh
+	@bash tools/scripts/fetch_data.sh cora pubmed mnist
+	sh tools/bench/torch/install.sh
 	$(VGRAD) bench --torch $(ARGS)
 
 # Every source file under ~400 lines, so each reads in one sitting.
 check:
-	@bash tools/check_size.sh
+	@bash tools/scripts/check_size.sh
 
 format:
-	clang-format -i $(LIB_SRC) $(TOOL_SRC) $(TEST_SRC) $(wildcard */*.h autograd/ops/*.h)
+	clang-format -i $(LIB_SRC) $(TOOL_SRC) $(MAIN_SRC) $(TEST_SRC) $(wildcard */*.h tools/*/*.h)
 
 clean:
 	rm -rf $(BUILD)
@@ -111,6 +117,6 @@ help:
 	@echo "make bench      speed, memory, GFLOP/s and loss scaling into runs/bench.md (bench-torch: beside PyTorch)"
 	@echo "make fuzz       libFuzzer on the IDX, edge-list, graph-folder and checkpoint readers"
 
-include fuzz/fuzz.mk
+include tests/fuzz/fuzz.mk
 
--include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(TOOL_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -13,7 +13,7 @@ namespace fs = std::filesystem;
 
 void need_dir(const std::string& dir, const std::string& name) {
   check(fs::is_directory(dir), dir, ": missing dataset folder for '", name,
-        "'; run `make data` first (or `tools/fetch_data.sh ", name, "`)");
+        "'; run `make data` first (or `tools/scripts/fetch_data.sh ", name, "`)");
 }
 
 }  // namespace

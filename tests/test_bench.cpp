@@ -6,9 +6,9 @@
 
 #include "autograd/check.h"
 #include "datasets/synthetic.h"
-#include "tools/bench.h"
-#include "tools/bench_report.h"
-#include "tools/bench_rows.h"
+#include "tools/bench/bench.h"
+#include "tools/bench/bench_report.h"
+#include "tools/bench/bench_rows.h"
 
 using namespace vgrad;
 using namespace vgrad::tools::bench;

@@ -185,7 +185,7 @@ TEST_CASE("dataset graph: LINQS Cora maps paper ids to 0..N-1 and classes by sor
 
 TEST_CASE("dataset graph: registry names and missing data") {
   TempDir d;
-  CHECK_THROWS_WITH_AS(load_graph_dataset("cora", d.str()), (d / "planetoid-text/cora" + ": missing dataset folder for 'cora'; run `make data` first (or `tools/fetch_data.sh cora`)").c_str(), Error);
+  CHECK_THROWS_WITH_AS(load_graph_dataset("cora", d.str()), (d / "planetoid-text/cora" + ": missing dataset folder for 'cora'; run `make data` first (or `tools/scripts/fetch_data.sh cora`)").c_str(), Error);
   CHECK_THROWS_WITH_AS(load_graph_dataset("karate", d.str()), "unknown graph dataset 'karate' (expected cora, citeseer, pubmed, cora-linqs, synthetic[:k=v,...], edgelist:PATH)", Error);
 }
 

@@ -97,7 +97,7 @@ TEST_CASE("dataset idx: wrong magic, sizes and counts are refused with the exact
 
 TEST_CASE("dataset idx: missing dataset folder says to run make data") {
   TempDir d;
-  CHECK_THROWS_WITH_AS(load_image_dataset("mnist", d.str()), (d / "mnist" + ": missing dataset folder for 'mnist'; run `make data` first (or `tools/fetch_data.sh mnist`)").c_str(), Error);
+  CHECK_THROWS_WITH_AS(load_image_dataset("mnist", d.str()), (d / "mnist" + ": missing dataset folder for 'mnist'; run `make data` first (or `tools/scripts/fetch_data.sh mnist`)").c_str(), Error);
   CHECK_THROWS_WITH_AS(load_image_dataset("svhn", d.str()), "unknown image dataset 'svhn' (expected mnist, fashion-mnist)", Error);
 }
 

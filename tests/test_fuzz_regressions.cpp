@@ -1,4 +1,4 @@
-// Inputs the fuzz targets (fuzz/) found crashing or misreading, fed back byte for byte: each
+// Inputs the fuzz targets (tests/fuzz/) found crashing or misreading, fed back byte for byte: each
 // must now fail with a vgrad::Error that names the file and says what is wrong.
 #include <doctest/doctest.h>
 

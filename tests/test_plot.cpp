@@ -10,8 +10,8 @@
 #include <random>
 #include <stdexcept>
 
-#include "tools/pca.h"
-#include "tools/plot.h"
+#include "tools/plot/pca.h"
+#include "tools/plot/plot.h"
 
 #define STB_IMAGE_STATIC
 #define STB_IMAGE_IMPLEMENTATION

@@ -8,7 +8,7 @@
 #include "models/link_model.h"
 #include "nn/inner_product_loss.h"
 #include "tests/test_datasets_util.h"
-#include "tools/train.h"
+#include "tools/train/train.h"
 
 using namespace vgrad;
 

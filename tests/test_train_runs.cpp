@@ -8,7 +8,7 @@
 
 #include "autograd/ops.h"
 #include "tests/test_datasets_util.h"
-#include "tools/train.h"
+#include "tools/train/train.h"
 
 using namespace vgrad;
 using namespace vgrad::tools;

@@ -1,0 +1,93 @@
+// vgrad bench --kernels: the machine's sgemm rate and the fused decoder's, timed in one
+// process at one thread count. It runs as a child of `vgrad bench` so the memory it takes
+// never counts toward another job's peak RSS.
+#include <cblas.h>
+
+#include <chrono>
+#include <functional>
+#include <set>
+
+#include "autograd/ops.h"
+#include "nn/inner_product_loss.h"
+#include "tools/bench/bench.h"
+
+namespace vgrad::tools::bench {
+namespace {
+
+// Median seconds of f after one warm-up call, over at least `min_reps` calls and at least
+// `min_seconds` of calls (at most 2000).
+double median_seconds(const std::function<void()>& f, int min_reps, double min_seconds) {
+  using clock = std::chrono::steady_clock;
+  f();
+  std::vector<double> times;
+  const auto start = clock::now();
+  while (times.size() < 2000 &&
+         ((int)times.size() < min_reps ||
+          std::chrono::duration<double>(clock::now() - start).count() < min_seconds)) {
+    const auto t0 = clock::now();
+    f();
+    times.push_back(std::chrono::duration<double>(clock::now() - t0).count());
+  }
+  return median(times);
+}
+
+// GFLOP/s of C[m, n] = A[m, k] B[k, n], row-major, no transposes.
+double sgemm_gflops(int m, int k, int n, Rng& rng, double min_seconds) {
+  const Tensor a = randn({m, k}, rng), b = randn({k, n}, rng);
+  Tensor c = Tensor::zeros({m, n});
+  const double s = median_seconds(
+      [&] {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a.data(), k, b.data(),
+                    n, 0.0f, c.data(), n);
+      },
+      5, min_seconds);
+  return 2.0 * m * k * n / s / 1e9;
+}
+
+// Pubmed's shape: N = 19717 nodes, Z = 16, 44324 undirected edges, drawn at random here
+// (the loss's cost depends on N, Z and the edge count, not on which pairs are edges).
+nlohmann::json decoder_timing(Rng& rng, bool quick) {
+  const int64_t n = 19717, d = 16, edges = 44324;
+  std::set<std::pair<int64_t, int64_t>> seen;
+  std::vector<int64_t> r, c;
+  for (int64_t i = 0; i < n; ++i) r.push_back(i), c.push_back(i);  // labels are A + I
+  while ((int64_t)seen.size() < edges) {
+    int64_t u = (int64_t)rng.below(n), v = (int64_t)rng.below(n);
+    if (u == v) continue;
+    if (u > v) std::swap(u, v);
+    if (!seen.insert({u, v}).second) continue;
+    r.push_back(u), c.push_back(v), r.push_back(v), c.push_back(u);
+  }
+  const CsrPtr labels = Csr::from_coo(n, n, r, c, std::vector<float>(r.size(), 1.0f));
+  // The model's weights: pos_weight = (N^2 - nnz) / nnz, norm = N^2 / (2 (N^2 - nnz)).
+  const double pairs = (double)n * n, ones = (double)labels->nnz();
+  InnerProductLossOptions opt;
+  opt.pos_weight = (float)((pairs - ones) / ones);
+  opt.norm = (float)(pairs / (2 * (pairs - ones)));
+  Tensor z = randn({n, d}, rng, 0.3f, /*requires_grad=*/true);
+  const double s = median_seconds(
+      [&] {
+        z.zero_grad();
+        Tensor loss = inner_product_bce(z, labels, opt);
+        loss.backward();
+      },
+      quick ? 2 : 3, quick ? 0.5 : 2.0);
+  const double flops = fused_decoder_flops(n, d, opt.tile);
+  return {{"nodes", n},   {"latent", d},    {"tile", opt.tile},
+          {"seconds", s}, {"flops", flops}, {"gflops", flops / s / 1e9}};
+}
+
+}  // namespace
+
+nlohmann::json measure_kernels(int threads, bool quick) {
+  set_threads(threads);
+  Rng rng(7);
+  nlohmann::json out;
+  out["threads"] = max_threads();
+  out["sgemm_1024_gflops"] = sgemm_gflops(1024, 1024, 1024, rng, quick ? 0.3 : 1.0);
+  out["sgemm_vae_gflops"] = sgemm_gflops(128, 784, 400, rng, quick ? 0.2 : 0.5);
+  out["decoder"] = decoder_timing(rng, quick);
+  return out;
+}
+
+}  // namespace vgrad::tools::bench

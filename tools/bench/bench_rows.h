@@ -1,0 +1,40 @@
+// vgrad bench: running the rows. Every measurement is a child process (`vgrad train`, a
+// PyTorch script, or `vgrad bench --kernels`), so each row's peak RSS is its own.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "tools/bench/bench_report.h"
+
+namespace vgrad::tools::bench {
+
+struct Settings {
+  // This executable, as the children see it: /proc/self/exe in a child just spawned is still
+  // the file the bench started from, even if a concurrent `make` relinks build/vgrad meanwhile,
+  // so every row runs the same build.
+  std::string vgrad = "/proc/self/exe";
+  std::string python = "/usr/bin/python3";
+  std::string torch_dir = "tools/torch";
+  std::string data_dir;  // passed to the PyTorch scripts (vgrad's own default)
+  int repeats = 3;
+  bool quick = false;
+  bool torch = false;
+  std::vector<int> threads = {1, 2};
+  int64_t scaling_max = 100000;  // 0: no scaling table
+};
+
+// VGAE Cora, GAE Cora, VGAE Pubmed, VAE MNIST at each thread count; vgrad and PyTorch runs
+// alternate so both see the same machine load. Before each vgrad VAE run, the sgemm and
+// fused-decoder GFLOP/s at that thread count (report.kernels).
+void run_jobs(const Settings& s, Report& report);
+// The whole default `vgrad train --model vgae --dataset cora --threads 2`, wall seconds.
+void run_cora_process(const Settings& s, Report& report);
+// VGAE, fused vs sampled loss, on synthetic graphs of 1k .. scaling_max nodes.
+void run_scaling(const Settings& s, Report& report);
+
+// The synthetic:... spec of the scaling graph with n nodes: 4 classes, mean degree about 8.
+std::string scaling_spec(int64_t n);
+// 1000, 3000, 10000, 30000, 100000, ... up to max.
+std::vector<int64_t> scaling_sizes(int64_t max);
+
+}  // namespace vgrad::tools::bench

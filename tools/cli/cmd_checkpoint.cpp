@@ -1,0 +1,181 @@
+// The commands that read a finished run's checkpoint: eval (scores again), sample (VAE
+// draws from the prior as a PNG grid) and export (embeddings or latents as .npy or .csv).
+#include <cstdio>
+#include <cstring>
+
+#include "datasets/registry.h"
+#include "models/factory.h"
+#include "models/image_training.h"
+#include "models/link_training.h"
+#include "tools/train/atomic_file.h"
+#include "tools/cli/cli.h"
+#include "tools/cli/commands.h"
+#include "tools/plot/plot.h"
+#include "tools/train/run_checks.h"
+#include "tools/train/run_files.h"
+#include "tools/train/train.h"
+
+namespace vgrad::tools {
+namespace {
+
+using nlohmann::json;
+
+// A model rebuilt from a checkpoint, with the data it was trained on.
+struct Restored {
+  json meta;
+  std::unique_ptr<LinkModel> graph_model;
+  std::unique_ptr<ImageModel> image_model;
+  std::unique_ptr<LinkSplit> split;
+  Graph graph;
+  ImageDataset images;
+};
+
+Restored restore(const std::string& path, std::string data_dir) {
+  if (data_dir.empty()) data_dir = default_data_dir();
+  Checkpoint ckpt = load_checkpoint(path);
+  Restored r;
+  r.meta = read_checkpoint_meta(ckpt);
+  const std::string kind = r.meta.at("model");
+  Rng rng(0);  // initial values are overwritten by the checkpoint's
+  if (is_graph_model(kind)) {
+    r.graph = load_graph_dataset(r.meta.at("dataset"), data_dir);
+    TrainFlags as_trained;  // the sizes check_graph_run estimates from (no decoder in eval)
+    as_trained.model = kind;
+    as_trained.dataset = r.meta.at("dataset");
+    as_trained.hidden = r.meta.at("hidden");
+    as_trained.latent = r.meta.at("latent");
+    as_trained.features = r.meta.value("features", "auto");
+    check_graph_run(r.graph, as_trained);
+    r.split = std::make_unique<LinkSplit>(mask_test_edges(r.graph, r.meta.at("seed").get<uint64_t>()));
+    const CsrPtr features = r.meta.value("features", "auto") == "none"
+                                ? Csr::identity(r.graph.num_nodes) : r.graph.features_or_identity();
+    GraphModelConfig c{.hidden = r.meta.at("hidden"), .latent = r.meta.at("latent")};
+    r.graph_model = make_link_model(kind, r.split->adj_norm, features, c, rng);
+    r.graph_model->load_from(ckpt, "model.");
+    r.graph_model->eval();
+  } else {
+    r.images = load_image_dataset(r.meta.at("dataset"), data_dir);
+    ImageModelConfig c{.hidden = r.meta.at("hidden"), .latent = r.meta.at("latent")};
+    r.image_model = make_image_model(kind, r.images.test.images.cols(), c, rng);
+    r.image_model->load_from(ckpt, "model.");
+    r.image_model->eval();
+  }
+  return r;
+}
+
+void add_common(CLI::App& app, std::string& ckpt, std::string& data_dir) {
+  app.add_option("--checkpoint", ckpt, "a checkpoint written by vgrad train")->required();
+  app.add_option("--data-dir", data_dir, "dataset folder (default $VGRAD_DATA_DIR or data)");
+}
+
+// NumPy's .npy v1.0: magic, header length, a Python dict literal padded to 64 bytes, data.
+std::string npy_bytes(const Tensor& t) {
+  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
+                       std::to_string(t.rows()) + ", " + std::to_string(t.cols()) + "), }";
+  header.append(64 - (10 + header.size() + 1) % 64, ' ');
+  header += '\n';
+  std::string out = std::string("\x93NUMPY\x01\x00", 8);
+  out += char(header.size() & 255);
+  out += char(header.size() >> 8);
+  out += header;
+  out.append(reinterpret_cast<const char*>(t.data()), t.numel() * sizeof(float));
+  return out;
+}
+
+}  // namespace
+
+int cmd_eval(int argc, char** argv) {
+  CLI::App app("Evaluate a checkpoint: test/validation AUC and AP (gae, vgae) or the test "
+               "loss per sample (ae, vae), as JSON.", "vgrad eval");
+  std::string ckpt, data_dir;
+  add_common(app, ckpt, data_dir);
+  VGRAD_PARSE(app, argc, argv);
+  Restored r = restore(ckpt, data_dir);
+  json out = {{"checkpoint", ckpt}, {"model", r.meta["model"]}, {"dataset", r.meta["dataset"]},
+              {"seed", r.meta["seed"]}, {"epoch", r.meta["epoch"]}};
+  if (r.graph_model) {
+    const LinkScores test = evaluate_links(*r.graph_model, r.split->test_pos, r.split->test_neg);
+    const LinkScores val = evaluate_links(*r.graph_model, r.split->val_pos, r.split->val_neg);
+    out.update({{"test_auc", test.auc}, {"test_ap", test.ap}, {"val_auc", val.auc}, {"val_ap", val.ap}});
+  } else {
+    Rng eval_rng(r.meta.at("seed").get<uint64_t>() + 1);  // the stream vgrad train evaluates with
+    out["test_loss"] = evaluate_images(*r.image_model, r.images.test, 1000, eval_rng);
+  }
+  std::printf("%s\n", out.dump().c_str());
+  return 0;
+}
+
+int cmd_sample(int argc, char** argv) {
+  CLI::App app("Decode draws from the VAE's prior N(0, I) into a PNG grid.", "vgrad sample");
+  std::string ckpt, data_dir, out = "samples.png";
+  int count = 64;
+  uint64_t seed = 0;
+  add_common(app, ckpt, data_dir);
+  app.add_option("--out", out, "PNG file")->capture_default_str();
+  app.add_option("--count", count, "images (1..1024)")->capture_default_str();
+  app.add_option("--seed", seed, "seed of the draws")->check(non_negative_integer())
+      ->capture_default_str();
+  VGRAD_PARSE(app, argc, argv);
+  if (auto code = check_flag_values(app, [&] {
+        check(count >= 1 && count <= 1024, "--count: expected 1..1024, got ", count);
+      }))
+    return *code;
+  Restored r = restore(ckpt, data_dir);
+  check(r.meta["model"] == "vae", ckpt, ": sampling needs a vae checkpoint, this one is ",
+        r.meta["model"].dump());
+  NoGradGuard no_tape;
+  Rng rng(seed);
+  Tensor images = r.image_model->decode(randn({count, r.meta.at("latent").get<int64_t>()}, rng));
+  plot::image_grid_png(out, images.to_vector(), count, (int)r.images.test.rows,
+                       (int)r.images.test.cols, std::min(count, 16));
+  std::printf("%s\n", json({{"out", out}, {"count", count}, {"seed", seed}}).dump().c_str());
+  return 0;
+}
+
+int cmd_export(int argc, char** argv) {
+  CLI::App app("Write node embeddings (gae, vgae: the mean, [N, Z]) or test-set latents "
+               "(ae, vae: [10000, Z]) as .npy or .csv (the csv adds each row's label).",
+               "vgrad export");
+  std::string ckpt, data_dir, out;
+  add_common(app, ckpt, data_dir);
+  app.add_option("--out", out, "FILE.npy or FILE.csv")->required();
+  VGRAD_PARSE(app, argc, argv);
+  const bool npy = out.size() > 4 && out.substr(out.size() - 4) == ".npy";
+  const bool csv = out.size() > 4 && out.substr(out.size() - 4) == ".csv";
+  if (auto code = check_flag_values(app, [&] {
+        check(npy || csv, "--out: expected a file name ending in .npy or .csv, got '", out, "'");
+      }))
+    return *code;
+  Restored r = restore(ckpt, data_dir);
+  NoGradGuard no_tape;
+  Tensor z;
+  std::vector<int> labels;
+  if (r.graph_model) {
+    z = r.graph_model->embed();
+    labels = r.graph.labels;
+  } else {
+    z = r.image_model->encode(r.images.test.images);
+    labels.assign(r.images.test.labels.begin(), r.images.test.labels.end());
+  }
+  if (npy) {
+    write_file_atomically(out, npy_bytes(z));
+  } else {
+    std::string text = "row,label";
+    for (int64_t c = 0; c < z.cols(); ++c) text += ",z" + std::to_string(c);
+    text += "\n";
+    char cell[32];
+    for (int64_t i = 0; i < z.rows(); ++i) {
+      text += std::to_string(i) + "," + (labels.empty() ? "" : std::to_string(labels[i]));
+      for (int64_t c = 0; c < z.cols(); ++c) {
+        std::snprintf(cell, sizeof cell, ",%.9g", z.at(i * z.cols() + c));
+        text += cell;
+      }
+      text += "\n";
+    }
+    write_file_atomically(out, text);
+  }
+  std::printf("%s\n", json({{"out", out}, {"rows", z.rows()}, {"cols", z.cols()}}).dump().c_str());
+  return 0;
+}
+
+}  // namespace vgrad::tools
