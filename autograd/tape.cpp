@@ -1,12 +1,14 @@
 #include "autograd/tape.h"
 
 #include <algorithm>
+#include <optional>
 #include <atomic>
 #include <cstring>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "autograd/ops.h"
 #include "autograd/profile.h"
 
 namespace vgrad {
@@ -18,11 +20,28 @@ std::atomic<int64_t> g_next_node_id{0};
 
 // dst += src, elementwise, same length.
 void accumulate(TensorImpl& dst, const TensorImpl& src) {
-  float* d = dst.data.data();
-  const float* s = src.data.data();
-  const int64_t n = (int64_t)dst.data.size();
+  float* d = dst.data->data();
+  const float* s = src.data->data();
+  const int64_t n = (int64_t)dst.data->size();
 #pragma omp parallel for simd if (n > 65536) schedule(static)
   for (int64_t i = 0; i < n; ++i) d[i] += s[i];
+}
+
+// slot += g. Untaped, in place into a buffer nobody else holds: `g` is taken as it is when
+// no one else has it (a closure that passes gy straight on hands its buffer over), else
+// copied, since it may alias a tensor the closure still uses. Under create_graph the sum is
+// the op `add`, so the accumulation is differentiated too.
+void accumulate_into(std::shared_ptr<TensorImpl>& slot, const Tensor& g, bool create_graph) {
+  if (create_graph) {
+    slot = slot ? add(Tensor(slot), g).impl_ptr() : g.impl_ptr();
+  } else if (!slot) {
+    const bool alone = g.impl_ptr().use_count() == 1 && g.impl().data.use_count() == 1;
+    slot = alone ? g.impl_ptr() : g.clone().impl_ptr();
+    slot->node.reset();
+    slot->requires_grad = false;
+  } else {
+    accumulate(*slot, g.impl());
+  }
 }
 }  // namespace
 
@@ -48,8 +67,11 @@ Node::~Node() {
 bool grad_enabled() { return g_grad_enabled; }
 NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false; }
 NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
+EnableGradGuard::EnableGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = true; }
+EnableGradGuard::~EnableGradGuard() { g_grad_enabled = previous_; }
 
-Tensor record(const char* op, Tensor result, Inputs inputs, BackwardFn backward) {
+Tensor record(const char* op, Tensor result, Inputs inputs, BackwardFn backward,
+              const char* no_second_derivative) {
   profile::forward_event(op);
   if (!g_grad_enabled) return result;
   bool any = false;
@@ -58,23 +80,27 @@ Tensor record(const char* op, Tensor result, Inputs inputs, BackwardFn backward)
   TensorImpl& r = result.impl();
   r.requires_grad = true;
   r.node = std::make_shared<Node>(Node{op, std::move(inputs), std::move(backward),
-                                       g_next_node_id++});
+                                       g_next_node_id++, no_second_derivative});
   return result;
 }
 
+// One backward pass: its switches, and (for grad()) which tensors lead to a requested input.
+struct Sweep {
+  bool create_graph = false;
+  const std::unordered_set<TensorImpl*>* needed = nullptr;  // null: every leaf (backward())
+};
+
+bool Grads::wants(size_t i) const {
+  TensorImpl* p = inputs_[i].impl_ptr().get();
+  return p->requires_grad && (!sweep_.needed || sweep_.needed->count(p));
+}
+
 void Grads::add(size_t i, const Tensor& g) {
+  if (!wants(i)) return;
   TensorImpl& parent = inputs_[i].impl();
-  if (!parent.requires_grad) return;
   check(g.shape() == parent.shape, op_, " backward: gradient for input ", i, " has shape ",
         g.shape_str(), " but the input has shape ", shape_str(parent.shape));
-  if (!parent.grad) {
-    // Take a private copy: `g` may alias a tensor the closure still uses elsewhere.
-    parent.grad = g.impl_ptr().use_count() == 1 ? g.impl_ptr() : g.clone().impl_ptr();
-    parent.grad->node.reset();
-    parent.grad->requires_grad = false;
-  } else {
-    accumulate(*parent.grad, g.impl());
-  }
+  accumulate_into(parent.sweep_grad, g, sweep_.create_graph);
 }
 
 std::vector<TensorImpl*> topo_order(const Tensor& root) {
@@ -98,47 +124,103 @@ std::vector<TensorImpl*> topo_order(const Tensor& root) {
   return order;
 }
 
-void Tensor::backward(const Tensor& seed, bool retain_graph) const {
-  check(requires_grad(), "backward: this tensor (", op_name(),
+namespace {
+
+// The reverse sweep shared by Tensor::backward and grad(): seed dL/droot, then visit the
+// graph children first; when a tensor is reached its gradient is complete, so it is handed
+// to `deliver` (a leaf's .grad, or grad()'s result) and its node's closure runs.
+template <typename Deliver>
+void sweep(const Tensor& root, const Tensor& seed, const Sweep& how, bool retain_graph,
+           Deliver deliver) {
+  check(root.requires_grad(), "backward: this tensor (", root.op_name(),
         ") does not require grad: did you forget set_requires_grad() on a parameter?");
   Tensor g = seed;
   if (!g.defined()) {
-    check(numel() == 1, "backward: a non-scalar tensor of shape ", shape_str(),
+    check(root.numel() == 1, "backward: a non-scalar tensor of shape ", root.shape_str(),
           " needs an explicit seed gradient");
-    g = Tensor::full(shape(), 1.0f);
+    g = Tensor::full(root.shape(), 1.0f);
   }
-  check(g.shape() == shape(), "backward: seed has shape ", g.shape_str(), " but the tensor has ",
-        shape_str());
+  check(g.shape() == root.shape(), "backward: seed has shape ", g.shape_str(),
+        " but the tensor has ", root.shape_str());
   // Hold every node of the sweep: clearing a child's inputs below may drop the last other
   // reference to a parent that has not run yet.
   std::vector<std::shared_ptr<TensorImpl>> order;
   {
     profile::Scope sort("backward: sort the graph");
-    for (TensorImpl* t : topo_order(*this)) order.push_back(t->shared_from_this());
+    for (TensorImpl* t : topo_order(root)) order.push_back(t->shared_from_this());
   }
-  NoGradGuard no_tape;  // the backward math itself is not recorded
-  if (impl().grad) {
-    accumulate(*impl().grad, g.impl());
-  } else {
-    impl().grad = g.clone().impl_ptr();
-  }
+  // Untaped unless create_graph: then the backward's ops are recorded like any others.
+  std::optional<NoGradGuard> no_tape;
+  std::optional<EnableGradGuard> tape;
+  if (how.create_graph) tape.emplace(); else no_tape.emplace();
+  accumulate_into(root.impl().sweep_grad, how.create_graph ? g : g.clone(), how.create_graph);
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     std::shared_ptr<TensorImpl> t = std::move(*it);  // released at the end of this step
-    if (!t->node) continue;  // a leaf: its .grad is the result
-    std::shared_ptr<TensorImpl> gy = std::move(t->grad);  // non-leaf grads are not kept
+    std::shared_ptr<TensorImpl> gy = std::move(t->sweep_grad);
+    if (gy) deliver(*t, gy);
+    if (!t->node) continue;  // a leaf
     Node& node = *t->node;
     check(!node.inputs.empty() || !node.backward,
           "backward: the graph through '", node.op, "' was already freed; pass "
           "retain_graph=true to the first backward() to go through it twice");
-    if (gy && node.backward) {
-      Grads grads(node.op, node.inputs);
+    const bool runs = gy && node.backward && (!how.needed || how.needed->count(t.get()));
+    if (runs) {
+      if (how.create_graph && node.no_second_derivative)
+        throw NoSecondDerivative(cat(node.op, ": no second derivative; ",
+                                     node.no_second_derivative));
+      const Tensor output(t);
+      Grads grads(node.op, node.inputs, output, how);
       profile::Scope timer(node.op, profile::Pass::backward);
       // Moved in, so a closure that passes gy straight on (add, a same-shape sum_to) hands
-      // the buffer over instead of copying it (Grads::add takes a tensor nobody else holds).
+      // the buffer over instead of copying it.
       node.backward(Tensor(std::move(gy)), node.inputs, grads);
     }
     if (!retain_graph) node.inputs.clear();  // parents' buffers go as soon as nobody needs them
   }
+}
+
+}  // namespace
+
+void Tensor::backward(const Tensor& seed, bool retain_graph, bool create_graph) const {
+  const Sweep how{create_graph, nullptr};
+  sweep(*this, seed, how, retain_graph || create_graph,
+        [&](TensorImpl& t, std::shared_ptr<TensorImpl>& g) {
+          if (!t.node) accumulate_into(t.grad, Tensor(std::move(g)), create_graph);
+        });
+}
+
+std::vector<Tensor> grad(const Tensor& output, const std::vector<Tensor>& inputs,
+                         const Tensor& seed, bool create_graph) {
+  return grad(output, inputs, seed, create_graph, create_graph);
+}
+
+std::vector<Tensor> grad(const Tensor& output, const std::vector<Tensor>& inputs,
+                         const Tensor& seed, bool create_graph, bool retain_graph) {
+  std::unordered_map<TensorImpl*, size_t> wanted;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    check(inputs[k].requires_grad(), "grad: input ", k, " (", inputs[k].op_name(), ", ",
+          inputs[k].shape_str(), ") does not require grad");
+    wanted.emplace(inputs[k].impl_ptr().get(), k);
+  }
+  std::vector<Tensor> result(inputs.size());
+  if (!output.requires_grad()) return result;  // depends on none of them
+  // Only tensors with a path to a requested input need their closures run (parents first,
+  // so one pass over the topological order marks them).
+  std::unordered_set<TensorImpl*> needed;
+  for (TensorImpl* t : topo_order(output)) {
+    bool need = wanted.count(t) > 0;
+    if (t->node)
+      for (const Tensor& p : t->node->inputs) need = need || needed.count(p.impl_ptr().get());
+    if (need) needed.insert(t);
+  }
+  const Sweep how{create_graph, &needed};
+  sweep(output, seed, how, retain_graph, [&](TensorImpl& t, std::shared_ptr<TensorImpl>& g) {
+    auto it = wanted.find(&t);
+    if (it != wanted.end()) result[it->second] = Tensor(g);
+    for (size_t k = 0; k < inputs.size(); ++k)  // the same tensor asked for twice
+      if (inputs[k].impl_ptr().get() == &t) result[k] = Tensor(g);
+  });
+  return result;
 }
 
 std::string to_dot(const Tensor& root) {

@@ -11,21 +11,35 @@
 namespace vgrad {
 
 using Inputs = std::vector<Tensor>;
+struct Sweep;  // the state of one backward pass (tape.cpp)
 
 // What a backward closure writes into: the gradient of each parent, accumulated (a tensor
-// used twice, as in x*x, receives two contributions).
+// used twice, as in x*x, receives two contributions). The closure computes those gradients
+// with vgrad ops only, from gy, the parents `in` and output(): run under NoGradGuard they are
+// plain arithmetic, and under create_graph the same lines are recorded, so the backward can
+// be differentiated again.
 class Grads {
  public:
-  Grads(const char* op, const Inputs& inputs) : op_(op), inputs_(inputs) {}
-  bool wants(size_t i) const { return inputs_[i].requires_grad(); }
+  Grads(const char* op, const Inputs& inputs, const Tensor& output, const Sweep& sweep)
+      : op_(op), inputs_(inputs), output_(output), sweep_(sweep) {}
+  // Parent i requires grad and its gradient is wanted (grad() asks for some inputs only).
+  bool wants(size_t i) const;
   void add(size_t i, const Tensor& g);  // checks g has parent i's shape, naming the op
+  // The op's own result y, with its node: a derivative written with y (exp: gy * y) is then
+  // differentiated through this op again under create_graph. Never capture y in the closure
+  // (a reference cycle): take it from here.
+  const Tensor& output() const { return output_; }
+
  private:
   const char* op_;
   const Inputs& inputs_;
+  const Tensor& output_;
+  const Sweep& sweep_;
 };
 
 // gy = dL/d(result). The closure must not capture the result itself (a shared_ptr cycle):
-// parents arrive through `in`; values it needs from the forward pass it captures by value.
+// parents arrive through `in`, the result through g.output(); values it needs from the
+// forward pass it captures by value.
 using BackwardFn = std::function<void(const Tensor& gy, const Inputs& in, Grads& g)>;
 
 struct Node {
@@ -34,11 +48,21 @@ struct Node {
   Inputs inputs;        // parents; cleared once this node has run backward
   BackwardFn backward;
   int64_t id;           // creation order: makes traversal and DOT output deterministic
+  // Set by fused kernels whose backward is a kernel, not ops: why, and what to use instead.
+  // A backward with create_graph through such a node throws NoSecondDerivative.
+  const char* no_second_derivative = nullptr;
+};
+
+// Thrown when create_graph meets a fused op without a differentiable backward.
+struct NoSecondDerivative : Error {
+  using Error::Error;
 };
 
 // Attach a node to `result` when grad mode is on and some parent requires grad; returns
 // `result` either way. Ops in autograd/, nn/ and models/ all end with this.
-Tensor record(const char* op, Tensor result, Inputs inputs, BackwardFn backward);
+// `no_second_derivative` marks a fused kernel whose backward is not written in ops (see Node).
+Tensor record(const char* op, Tensor result, Inputs inputs, BackwardFn backward,
+              const char* no_second_derivative = nullptr);
 
 // While alive, ops record nothing (used for evaluation and inside backward closures).
 class NoGradGuard {
@@ -51,6 +75,28 @@ class NoGradGuard {
   bool previous_;
 };
 bool grad_enabled();
+
+// While alive, ops record even inside a NoGradGuard (gradcheck's second-order check evaluates
+// a gradient, which needs the forward graph, from inside code that turned recording off).
+class EnableGradGuard {
+ public:
+  EnableGradGuard();
+  ~EnableGradGuard();
+  EnableGradGuard(const EnableGradGuard&) = delete;
+  EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+ private:
+  bool previous_;
+};
+
+// The analogue of torch.autograd.grad: d(output)/d(inputs) weighted by `seed` (needed unless
+// output is a scalar), returned in the order of `inputs`, without touching any .grad. An
+// input the output does not depend on gets an undefined Tensor. With create_graph the
+// gradients are themselves on the tape and can be differentiated again, to any order; the
+// graph is then kept (retain_graph) unless asked otherwise.
+std::vector<Tensor> grad(const Tensor& output, const std::vector<Tensor>& inputs,
+                         const Tensor& seed = {}, bool create_graph = false);
+std::vector<Tensor> grad(const Tensor& output, const std::vector<Tensor>& inputs,
+                         const Tensor& seed, bool create_graph, bool retain_graph);
 
 // Nodes reachable from `root`, parents before children (iterative DFS: a long chain cannot
 // overflow the stack).

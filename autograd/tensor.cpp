@@ -24,7 +24,7 @@ int64_t numel_of(const Shape& s) {
 Tensor Tensor::empty(const Shape& shape, bool requires_grad) {
   auto impl = std::make_shared<TensorImpl>();
   impl->shape = shape;
-  impl->data = Buffer(numel_of(shape));
+  impl->data = std::make_shared<Buffer>(numel_of(shape));
   impl->requires_grad = requires_grad;
   return Tensor(std::move(impl));
 }
@@ -81,7 +81,12 @@ Tensor Tensor::grad() const { return impl().grad ? Tensor(impl().grad) : Tensor(
 
 void Tensor::zero_grad() { impl().grad.reset(); }
 
-Tensor Tensor::detach() const { return clone(); }
+Tensor Tensor::detach() const {
+  auto impl = std::make_shared<TensorImpl>();
+  impl->shape = shape();
+  impl->data = impl_ptr()->data;  // shares the floats, not the graph
+  return Tensor(std::move(impl));
+}
 
 Tensor Tensor::clone() const {
   Tensor t = empty(shape());

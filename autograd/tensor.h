@@ -26,10 +26,12 @@ struct Node;
 
 struct TensorImpl : std::enable_shared_from_this<TensorImpl> {
   Shape shape;
-  Buffer data;                      // numel floats
+  std::shared_ptr<Buffer> data;     // numel floats; shared with detached views
   bool requires_grad = false;       // leaves: set by the user; results: any parent requires it
   std::shared_ptr<TensorImpl> grad; // dL/d(this), same shape; kept for leaves only
   std::shared_ptr<Node> node;       // the op that produced this tensor (null for leaves)
+  // While a backward sweep runs: dL/d(this) gathered so far (moved out once complete).
+  std::shared_ptr<TensorImpl> sweep_grad;
 };
 
 class Tensor {
@@ -49,15 +51,15 @@ class Tensor {
   const Shape& shape() const { return impl().shape; }
   int64_t dim() const { return (int64_t)impl().shape.size(); }
   int64_t size(int64_t axis) const;   // negative axis counts from the end
-  int64_t numel() const { return impl().data.size(); }
+  int64_t numel() const { return impl().data->size(); }
   int64_t rows() const { return size(0); }
   int64_t cols() const { return size(-1); }
   std::string shape_str() const { return vgrad::shape_str(shape()); }
 
-  float* data() { return impl().data.data(); }
-  const float* data() const { return impl().data.data(); }
-  float& at(int64_t i) { return impl().data.data()[i]; }
-  float at(int64_t i) const { return impl().data.data()[i]; }
+  float* data() { return impl().data->data(); }
+  const float* data() const { return impl().data->data(); }
+  float& at(int64_t i) { return impl().data->data()[i]; }
+  float at(int64_t i) const { return impl().data->data()[i]; }
   float item() const;                  // the single value of a 1-element tensor
   std::vector<float> to_vector() const;
 
@@ -66,12 +68,15 @@ class Tensor {
   bool is_leaf() const { return !impl().node; }
   Tensor grad() const;                 // undefined until backward reaches this leaf
   void zero_grad();                    // drops the accumulated gradient
-  Tensor detach() const;               // same storage values copied, off the tape
+  Tensor detach() const;               // the same storage (writes show in both), off the tape
   Tensor clone() const;                // a copy of the values, off the tape
 
-  // Reverse-mode sweep from this tensor. A scalar needs no seed; any other shape needs
-  // dL/d(this) as `seed`. The graph is released as it is walked unless retain_graph.
-  void backward(const Tensor& seed = Tensor(), bool retain_graph = false) const;
+  // Reverse-mode sweep from this tensor, accumulating into the .grad of every leaf that
+  // requires grad. A scalar needs no seed; any other shape needs dL/d(this) as `seed`. The
+  // graph is released as it is walked unless retain_graph. With create_graph the backward's
+  // own ops are recorded (so .grad can be differentiated again) and the graph is kept.
+  void backward(const Tensor& seed = Tensor(), bool retain_graph = false,
+                bool create_graph = false) const;
 
   TensorImpl& impl() const;
   const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
