@@ -68,14 +68,47 @@ GradcheckResult gradcheck(const std::function<Tensor()>& f, std::vector<Tensor> 
   return res;
 }
 
-std::vector<GradcheckRow> run_gradcheck(const std::vector<GradcheckCase>& cases) {
+GradcheckResult gradgradcheck(const std::function<Tensor()>& f, std::vector<Tensor> inputs,
+                              const GradcheckOptions& opt) {
+  Rng rng(opt.seed + 1);
+  Shape out_shape;
+  {
+    EnableGradGuard tape;
+    out_shape = f().shape();
+  }
+  const Tensor w = rand_uniform(out_shape, rng, -1.0f, 1.0f, /*requires_grad=*/true);
+  std::vector<Tensor> v;
+  for (const Tensor& x : inputs) v.push_back(rand_uniform(x.shape(), rng, -1.0f, 1.0f));
+  // gradcheck evaluates h with recording off; h needs the forward graph to take a gradient.
+  auto h = [f, inputs, w, v] {
+    EnableGradGuard tape;
+    const std::vector<Tensor> gs = grad(f(), inputs, w, /*create_graph=*/true);
+    Tensor total = Tensor::scalar(0.0f);
+    for (size_t k = 0; k < gs.size(); ++k)
+      if (gs[k].defined()) total = total + sum(gs[k] * v[k]);
+    return total;
+  };
+  std::vector<Tensor> all = inputs;
+  all.push_back(w);
+  try {
+    return gradcheck(h, all, opt);
+  } catch (const NoSecondDerivative& e) {
+    GradcheckResult r;
+    r.ok = false;
+    r.refused = true;
+    r.worst = e.what();
+    return r;
+  }
+}
+
+std::vector<GradcheckRow> run_gradcheck(const std::vector<GradcheckCase>& cases, int order) {
   std::vector<GradcheckRow> rows;
   for (const GradcheckCase& c : cases) {
     Rng rng(c.options.seed);
     auto [f, inputs] = c.make(rng);
     GradcheckResult r;
     try {
-      r = gradcheck(f, inputs, c.options);
+      r = order == 2 ? gradgradcheck(f, inputs, c.options) : gradcheck(f, inputs, c.options);
     } catch (const Error& e) {
       r.ok = false;
       r.worst = e.what();

@@ -22,12 +22,22 @@ struct GradcheckOptions {
 
 struct GradcheckResult {
   bool ok = true;
+  bool refused = false;    // order 2 only: a fused op without a second derivative said so
   double max_abs_err = 0, max_rel_err = 0;
   std::string worst;       // "input 1 [index 5]: analytic 0.31 vs numeric 0.29"
 };
 
 GradcheckResult gradcheck(const std::function<Tensor()>& f, std::vector<Tensor> inputs,
                           const GradcheckOptions& opt = {});
+
+// The second-order check (PyTorch's gradgradcheck): with a random seed w for dL/dy (itself a
+// leaf requiring grad) and random directions v_k, the scalar
+//   h(inputs, w) = sum_k < grad(f(inputs), inputs, seed = w, create_graph)_k , v_k >
+// is checked by gradcheck: its gradient with respect to the inputs is a Hessian-vector
+// product of f, and the one with respect to w checks that the backward is linear in dL/dy.
+// A fused op that refuses a second derivative gives ok = false, refused = true.
+GradcheckResult gradgradcheck(const std::function<Tensor()>& f, std::vector<Tensor> inputs,
+                              const GradcheckOptions& opt = {});
 
 // Helpers for writing table rows: a case makes a function and its inputs.
 using GradcheckFn = std::function<Tensor()>;
@@ -49,6 +59,7 @@ struct GradcheckCase {
 std::vector<GradcheckCase> op_gradcheck_cases();
 
 struct GradcheckRow { std::string name; GradcheckResult result; };
-std::vector<GradcheckRow> run_gradcheck(const std::vector<GradcheckCase>& cases);
+// order 1: gradcheck; order 2: gradgradcheck, each case with its own options.
+std::vector<GradcheckRow> run_gradcheck(const std::vector<GradcheckCase>& cases, int order = 1);
 
 }  // namespace vgrad

@@ -77,6 +77,22 @@ std::vector<GradcheckCase> op_gradcheck_cases() {
          Tensor x = gradcheck_leaf({2, 3, 4}, rng);
          return {[=] { return sum_to(x, {1, 4}); }, {x}};
        }},
+      {"expand (row to matrix)", [](Rng& rng) -> Made {
+         Tensor x = gradcheck_leaf({1, 4}, rng);
+         return {[=] { return expand(x, {3, 4}); }, {x}};
+       }},
+      {"step_mask (relu's derivative)", [](Rng& rng) -> Made {
+         Tensor gy = gradcheck_leaf({3, 4}, rng), x = away_from_zero({3, 4}, rng, 0.1f, 1);
+         return {[=] { return step_mask(gy, x, 0.0f); }, {gy}};
+       }},
+      {"clamp_min", [](Rng& rng) -> Made {
+         Tensor x = away_from_zero({3, 4}, rng, 0.1f, 1);
+         return {[=] { return clamp_min(x, 0.0f); }, {x}};
+       }},
+      {"pad", [](Rng& rng) -> Made {
+         Tensor x = gradcheck_leaf({3, 2}, rng);
+         return {[=] { return pad(x, 1, 5); }, {x}};
+       }},
       {"linear (X W + b)", [](Rng& rng) -> Made {
          Tensor x = gradcheck_leaf({3, 4}, rng), w = gradcheck_leaf({4, 5}, rng);
          Tensor b = gradcheck_leaf({5}, rng);
@@ -137,6 +153,11 @@ std::vector<GradcheckCase> op_gradcheck_cases() {
          CsrPtr a = random_csr(6, 5, rng);
          Tensor x = gradcheck_leaf({5, 3}, rng);
          return {[=] { return spmm(a, x); }, {x}};
+       }},
+      {"spmm (A^T)", [](Rng& rng) -> Made {
+         CsrPtr a = random_csr(6, 5, rng);
+         Tensor x = gradcheck_leaf({6, 3}, rng);
+         return {[=] { return spmm(a, x, /*transpose_a=*/true); }, {x}};
        }},
   };
   for (bool ta : {false, true})

@@ -19,6 +19,7 @@ Tensor mul(const Tensor& a, float s);
 Tensor rsub(float s, const Tensor& a);  // s - a
 Shape broadcast_shape(const char* op, const Shape& a, const Shape& b);
 Tensor sum_to(const Tensor& x, const Shape& shape);  // adjoint of broadcasting
+Tensor expand(const Tensor& x, const Shape& shape);  // broadcasting itself (a copy)
 
 // Elementwise unary ops.
 Tensor neg(const Tensor& x);
@@ -27,6 +28,10 @@ Tensor log(const Tensor& x);
 Tensor square(const Tensor& x);
 Tensor sqrt(const Tensor& x);
 Tensor relu(const Tensor& x);
+// gy where x > threshold, else 0: the derivative of relu and clamp_min, and its own derivative
+// (with respect to gy; with respect to x it is 0 almost everywhere).
+Tensor step_mask(const Tensor& gy, const Tensor& x, float threshold);
+Tensor clamp_min(const Tensor& x, float low);  // max(x, low)
 Tensor sigmoid(const Tensor& x);
 Tensor tanh(const Tensor& x);
 Tensor softplus(const Tensor& x);     // log(1 + e^x), stable for large |x|
@@ -53,9 +58,11 @@ Tensor reshape(const Tensor& x, const Shape& shape);  // one dimension may be -1
 // Along the last axis.
 Tensor concat(const std::vector<Tensor>& parts);
 Tensor slice(const Tensor& x, int64_t begin, int64_t end);
+// x placed at columns [begin, begin + x's width) of zeros `width` wide: slice's adjoint.
+Tensor pad(const Tensor& x, int64_t begin, int64_t width);
 
-// Y = A X with A a constant CSR matrix (N x M) and X dense (M x D). dX = A^T dY.
-Tensor spmm(const CsrPtr& a, const Tensor& x);
+// Y = A X (or A^T X) with A a constant CSR matrix (N x M) and X dense. dX = A^T dY (or A dY).
+Tensor spmm(const CsrPtr& a, const Tensor& x, bool transpose_a = false);
 
 // Operator sugar for readable model code.
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }

@@ -153,6 +153,15 @@ void sweep(const Tensor& root, const Tensor& seed, const Sweep& how, bool retain
   std::optional<NoGradGuard> no_tape;
   std::optional<EnableGradGuard> tape;
   if (how.create_graph) tape.emplace(); else no_tape.emplace();
+  // A throw half-way (a refused second derivative, a bad shape) must not leave partial
+  // gradients parked on tensors for the next sweep to add to.
+  struct Cleanup {
+    std::vector<std::shared_ptr<TensorImpl>>& order;
+    ~Cleanup() {
+      for (auto& t : order)
+        if (t) t->sweep_grad.reset();
+    }
+  } cleanup{order};
   accumulate_into(root.impl().sweep_grad, how.create_graph ? g : g.clone(), how.create_graph);
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     std::shared_ptr<TensorImpl> t = std::move(*it);  // released at the end of this step

@@ -90,6 +90,11 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
                      const InnerProductLossOptions opt{.pos_weight = 4, .norm = 0.7f, .tile = 4};
                      return {[=] { return inner_product_bce(z, labels(), opt); }, {z}};
                    }});
+  cases.push_back({"nn.inner_product_bce_dense", [labels](Rng& rng) -> Made {
+                     Tensor z = gradcheck_leaf({9, 3}, rng);
+                     const InnerProductLossOptions opt{.pos_weight = 4, .norm = 0.7f};
+                     return {[=] { return inner_product_bce_dense(z, labels(), opt); }, {z}};
+                   }});
   cases.push_back({"nn.sampled_inner_product_bce", [](Rng& rng) -> Made {
                      Tensor z = gradcheck_leaf({9, 3}, rng);
                      // The label matrix's edges and fixed non-edges, two per edge; each node

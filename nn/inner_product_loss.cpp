@@ -137,9 +137,11 @@ Tensor inner_product_bce(const Tensor& z, const CsrPtr& labels,
     for (int64_t k = 0; k < n * d; ++k) dst[k] += src[k];
   }
   // The gradient was computed with the loss; backward only scales it by dL/dy.
-  return record("inner_product_bce", y, {z}, [dz](const Tensor& gy, const Inputs&, Grads& g) {
-    g.add(0, mul(dz, gy.item()));
-  });
+  return record(
+      "inner_product_bce", y, {z},
+      [dz](const Tensor& gy, const Inputs&, Grads& g) { g.add(0, mul(dz, gy.item())); },
+      "the fused inner-product loss computes its gradient inside the forward pass; use "
+      "inner_product_bce_dense (--decoder dense) for higher derivatives");
 }
 
 Tensor inner_product_bce_dense(const Tensor& z, const CsrPtr& labels,
@@ -252,7 +254,9 @@ Tensor sampled_inner_product_bce(const Tensor& z, const std::vector<NodePair>& p
       }
     }
     grads.add(0, dz);
-  });
+  },
+  "the sampled inner-product loss scatters its gradient with a kernel; use "
+  "inner_product_bce_dense (--decoder dense) for higher derivatives");
 }
 
 }  // namespace vgrad

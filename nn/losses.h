@@ -25,6 +25,10 @@ Tensor bce(const Tensor& probs, const Tensor& targets, Reduction reduction);
 // targets has logits' shape and may itself require grad.
 Tensor bce_with_logits(const Tensor& logits, const Tensor& targets, Reduction reduction,
                        float pos_weight = 1.0f, float norm = 1.0f);
+// Its derivative with respect to the logits, times a scalar tensor s: an op of its own, so the
+// loss can be differentiated twice (losses.cpp gives the formulas).
+Tensor bce_with_logits_grad(const Tensor& logits, const Tensor& targets, const Tensor& s,
+                            float pos_weight);
 
 // KL(N(mu, sigma^2) || N(0, I)) for mu, and log-variance or log-std, both [N, Z]:
 //   per element  -0.5 * (1 + log sigma^2 - mu^2 - sigma^2)

@@ -73,9 +73,8 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
   check(broadcast_shape("sum_to", shape, x.shape()) == x.shape(), "sum_to: cannot reduce ",
         x.shape_str(), " to ", shape_str(shape));
   if (shape == x.shape()) return x;
-  Shape full = x.shape();
-  auto backward = [full](const Tensor& gy, const Inputs&, Grads& g) {
-    g.add(0, add(Tensor::zeros(full), gy));
+  auto backward = [](const Tensor& gy, const Inputs& in, Grads& g) {
+    g.add(0, expand(gy, in[0].shape()));
   };
   // The common case, a bias gradient: `shape` is x's trailing dimensions (leading ones 1 or
   // absent), so the result is the column sums of x viewed as [rows, cols].
@@ -113,6 +112,20 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
   return record("sum_to", y, {x}, backward);
 }
 
+// expand: y = x broadcast to `shape` (numpy rules);  dL/dx = sum_to(dL/dy, x's shape)
+Tensor expand(const Tensor& x, const Shape& shape) {
+  check(broadcast_shape("expand", x.shape(), shape) == shape, "expand: cannot broadcast ",
+        x.shape_str(), " to ", shape_str(shape));
+  if (shape == x.shape()) return x;
+  Tensor y = Tensor::empty(shape);
+  const float* px = x.data();
+  float* py = y.data();
+  broadcast_loop(shape, x.shape(), shape, [&](int64_t i, int64_t j, int64_t) { py[i] = px[j]; });
+  return record("expand", y, {x}, [](const Tensor& gy, const Inputs& in, Grads& g) {
+    g.add(0, sum_to(gy, in[0].shape()));
+  });
+}
+
 // add: y = a + b;  dy/da = 1, dy/db = 1
 Tensor add(const Tensor& a, const Tensor& b) {
   Tensor y = map2("add", a, b, [](float p, float q) { return p + q; });
@@ -140,16 +153,12 @@ Tensor mul(const Tensor& a, const Tensor& b) {
   });
 }
 
-// div: y = a / b;  dy/da = 1/b, dy/db = -a/b^2
+// div: y = a / b;  dy/da = 1/b, dy/db = -a/b^2 = -y/b
 Tensor div(const Tensor& a, const Tensor& b) {
   Tensor y = map2("div", a, b, [](float p, float q) { return p / q; });
   return record("div", y, {a, b}, [](const Tensor& gy, const Inputs& in, Grads& g) {
     if (g.wants(0)) g.add(0, sum_to(div(gy, in[1]), in[0].shape()));
-    if (g.wants(1)) {
-      Tensor gb = map2("div", mul(gy, in[0]), in[1],
-                       [](float ga, float q) { return -ga / (q * q); });
-      g.add(1, sum_to(gb, in[1].shape()));
-    }
+    if (g.wants(1)) g.add(1, sum_to(neg(mul(gy, div(g.output(), in[1]))), in[1].shape()));
   });
 }
 

@@ -33,9 +33,9 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
   return record("matmul", c, {a, b}, [ta, tb](const Tensor& gc, const Inputs& in, Grads& g) {
     const Tensor &a = in[0], &b = in[1];
     // dA = dC op(B)^T, transposed back when A entered as A^T.
-    if (g.wants(0)) g.add(0, ta ? gemm(tb, true, b, gc) : gemm(false, !tb, gc, b));
+    if (g.wants(0)) g.add(0, ta ? matmul(b, gc, tb, true) : matmul(gc, b, false, !tb));
     // dB = op(A)^T dC, transposed back when B entered as B^T.
-    if (g.wants(1)) g.add(1, tb ? gemm(true, ta, gc, a) : gemm(!ta, false, a, gc));
+    if (g.wants(1)) g.add(1, tb ? matmul(gc, a, true, ta) : matmul(a, gc, !ta, false));
   });
 }
 
@@ -56,13 +56,9 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
   if (m > 0 && n > 0 && k > 0)
     kernels::sgemm(false, false, m, n, k, 1.0f, x.data(), k, w.data(), n, 1.0f, py, n);
   return record("linear", y, {x, w, b}, [](const Tensor& gy, const Inputs& in, Grads& g) {
-    if (g.wants(0)) g.add(0, gemm(false, true, gy, in[1]));
-    if (g.wants(1)) g.add(1, gemm(true, false, in[0], gy));
-    if (g.wants(2)) {
-      Tensor db = Tensor::empty(in[2].shape());
-      kernels::column_sums(gy.data(), gy.rows(), gy.cols(), 1.0, db.data());
-      g.add(2, db);
-    }
+    if (g.wants(0)) g.add(0, matmul(gy, in[1], false, true));
+    if (g.wants(1)) g.add(1, matmul(in[0], gy, true, false));
+    if (g.wants(2)) g.add(2, sum(gy, 0));  // the column sums of dY
   });
 }
 

@@ -33,8 +33,9 @@ Tensor scaled_sum(const char* op, const Tensor& x, double scale) {
   const float* px = x.data();
   const double s = kernels::ordered_sum(x.numel(), [px](int64_t i) { return (double)px[i]; });
   Tensor y = Tensor::scalar((float)(s * scale));
+  // dL/dx_i = scale * gy: gy broadcast to x's shape.
   return record(op, y, {x}, [scale](const Tensor& gy, const Inputs& in, Grads& g) {
-    g.add(0, Tensor::full(in[0].shape(), (float)(gy.item() * scale)));
+    g.add(0, expand(scale == 1.0 ? gy : gy * (float)scale, in[0].shape()));
   });
 }
 
@@ -45,22 +46,25 @@ Tensor scaled_axis_sum(const char* op, const Tensor& x, int64_t axis, bool keepd
   Tensor y = Tensor::empty(reduced_shape(x.shape(), axis, keepdim));
   const float* px = x.data();
   float* py = y.data();
-  kernels::for_each_index(v.outer * v.inner, [&](int64_t k) {
-    const int64_t o = k / v.inner, i = k % v.inner;
-    double s = 0;
-    for (int64_t l = 0; l < v.len; ++l) s += px[(o * v.len + l) * v.inner + i];
-    py[k] = (float)(s * scale);
-  });
-  return record(op, y, {x}, [v, scale](const Tensor& gy, const Inputs& in, Grads& g) {
-    // y[o, i] = scale * sum_l x[o, l, i]  =>  dx[o, l, i] = scale * dy[o, i]
-    Tensor gx = Tensor::empty(in[0].shape());
-    const float* pg = gy.data();
-    float* out = gx.data();
-    kernels::for_each_index(gx.numel(), [&](int64_t j) {
-      const int64_t i = j % v.inner, o = j / (v.len * v.inner);
-      out[j] = (float)(pg[o * v.inner + i] * scale);
+  if (v.outer == 1 && v.inner > 1) {
+    // Down the rows of a [len, inner] matrix (a bias gradient): the column-sum kernel reads
+    // unit-stride and sums each column in row order, as the loop below would.
+    kernels::column_sums(px, v.len, v.inner, scale, py);
+  } else {
+    kernels::for_each_index(v.outer * v.inner, [&](int64_t k) {
+      const int64_t o = k / v.inner, i = k % v.inner;
+      double s = 0;
+      for (int64_t l = 0; l < v.len; ++l) s += px[(o * v.len + l) * v.inner + i];
+      py[k] = (float)(s * scale);
     });
-    g.add(0, gx);
+  }
+  Shape kept = x.shape();
+  kept[axis] = 1;
+  // y[o, i] = scale * sum_l x[o, l, i]  =>  dL/dx[o, l, i] = scale * gy[o, i], i.e. gy with
+  // the summed axis put back as size 1, broadcast along it.
+  return record(op, y, {x}, [kept, scale](const Tensor& gy, const Inputs& in, Grads& g) {
+    const Tensor gk = reshape(gy, kept);
+    g.add(0, expand(scale == 1.0 ? gk : gk * (float)scale, in[0].shape()));
   });
 }
 

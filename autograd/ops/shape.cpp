@@ -94,12 +94,25 @@ Tensor slice(const Tensor& x, int64_t begin, int64_t end) {
   if (width > 0)
     for (int64_t r = 0; r < rows; ++r)
       std::memcpy(y.data() + r * w, x.data() + r * width + begin, w * sizeof(float));
-  return record("slice", y, {x}, [begin, w, width, rows](const Tensor& gy, const Inputs& in,
-                                                        Grads& g) {
-    Tensor gx = Tensor::zeros(in[0].shape());
-    for (int64_t r = 0; r < rows; ++r)
-      std::memcpy(gx.data() + r * width + begin, gy.data() + r * w, w * sizeof(float));
-    g.add(0, gx);
+  return record("slice", y, {x}, [begin, width](const Tensor& gy, const Inputs&, Grads& g) {
+    g.add(0, pad(gy, begin, width));
+  });
+}
+
+// pad along the last axis: y = [0 | x | 0], x at columns begin..;  dx = dy's columns of x
+Tensor pad(const Tensor& x, int64_t begin, int64_t width) {
+  check(x.dim() >= 1, "pad: 0-d tensors have no last axis");
+  const int64_t w = x.cols();
+  check(0 <= begin && begin + w <= width, "pad: ", x.shape_str(), " at column ", begin,
+        " does not fit in width ", width);
+  Shape out = x.shape();
+  out.back() = width;
+  Tensor y = Tensor::zeros(out);
+  const int64_t rows = w > 0 ? x.numel() / w : 0;
+  for (int64_t r = 0; r < rows; ++r)
+    std::memcpy(y.data() + r * width + begin, x.data() + r * w, w * sizeof(float));
+  return record("pad", y, {x}, [begin, w](const Tensor& gy, const Inputs&, Grads& g) {
+    g.add(0, slice(gy, begin, begin + w));
   });
 }
 

@@ -1,6 +1,7 @@
-// Elementwise unary ops. Each line gives y = f(x) and the local derivative dy/dx; the backward
-// is dL/dx = dL/dy * f'(x), with f' recomputed from x (capturing y would tie the result to its
-// own node, a reference cycle).
+// Elementwise unary ops. Each line gives y = f(x) and dL/dx written with vgrad ops, from gy,
+// x and y (the op's own result, which the tape hands to the backward: exp's derivative is
+// gy * y). Run untaped that is the first derivative; taped under create_graph it is
+// differentiated again, so the same line gives every higher order.
 #include <cmath>
 
 #include "autograd/ops.h"
@@ -9,19 +10,17 @@
 namespace vgrad {
 namespace {
 
-template <typename F, typename DF>
-Tensor unary(const char* op, const Tensor& x, F f, DF df) {
+// dL/dx from (dL/dy, x, y), in ops.
+using Derivative = Tensor (*)(const Tensor& gy, const Tensor& x, const Tensor& y);
+
+template <typename F>
+Tensor unary(const char* op, const Tensor& x, F f, Derivative d) {
   Tensor y = Tensor::empty(x.shape());
   const float* px = x.data();
   float* py = y.data();
   kernels::for_each_index(x.numel(), [&](int64_t i) { py[i] = f(px[i]); });
-  return record(op, y, {x}, [df](const Tensor& gy, const Inputs& in, Grads& g) {
-    Tensor gx = Tensor::empty(in[0].shape());
-    const float* pg = gy.data();
-    const float* px = in[0].data();
-    float* out = gx.data();
-    kernels::for_each_index(gx.numel(), [&](int64_t i) { out[i] = pg[i] * df(px[i]); });
-    g.add(0, gx);
+  return record(op, y, {x}, [d](const Tensor& gy, const Inputs& in, Grads& g) {
+    g.add(0, d(gy, in[0], g.output()));
   });
 }
 
@@ -37,53 +36,86 @@ inline float stable_softplus(float x) {  // log(1 + e^x) = max(x, 0) + log1p(e^-
 
 }  // namespace
 
-// neg: y = -x;  dy/dx = -1
+// neg: y = -x;  dL/dx = -gy
 Tensor neg(const Tensor& x) {
-  return unary("neg", x, [](float v) { return -v; }, [](float) { return -1.0f; });
+  return unary("neg", x, [](float v) { return -v; },
+               [](const Tensor& gy, const Tensor&, const Tensor&) { return neg(gy); });
 }
-// exp: y = e^x;  dy/dx = e^x
+// exp: y = e^x;  dL/dx = gy * y
 Tensor exp(const Tensor& x) {
-  return unary("exp", x, [](float v) { return std::exp(v); }, [](float v) { return std::exp(v); });
+  return unary("exp", x, [](float v) { return std::exp(v); },
+               [](const Tensor& gy, const Tensor&, const Tensor& y) { return gy * y; });
 }
-// log: y = ln x;  dy/dx = 1/x   (x <= 0 gives -inf/NaN, as in every framework)
+// log: y = ln x;  dL/dx = gy / x   (x <= 0 gives -inf/NaN, as in every framework)
 Tensor log(const Tensor& x) {
-  return unary("log", x, [](float v) { return std::log(v); }, [](float v) { return 1.0f / v; });
+  return unary("log", x, [](float v) { return std::log(v); },
+               [](const Tensor& gy, const Tensor& x, const Tensor&) { return gy / x; });
 }
-// square: y = x^2;  dy/dx = 2x
+// square: y = x^2;  dL/dx = gy * 2x
 Tensor square(const Tensor& x) {
-  return unary("square", x, [](float v) { return v * v; }, [](float v) { return 2.0f * v; });
+  return unary("square", x, [](float v) { return v * v; },
+               [](const Tensor& gy, const Tensor& x, const Tensor&) { return gy * (x * 2.0f); });
 }
-// sqrt: y = x^(1/2);  dy/dx = 1 / (2 sqrt(x))
+// sqrt: y = x^(1/2);  dL/dx = gy * 0.5 / y
 Tensor sqrt(const Tensor& x) {
   return unary("sqrt", x, [](float v) { return std::sqrt(v); },
-               [](float v) { return 0.5f / std::sqrt(v); });
+               [](const Tensor& gy, const Tensor&, const Tensor& y) { return gy * 0.5f / y; });
 }
-// relu: y = max(x, 0);  dy/dx = [x > 0]   (0 at the kink, as PyTorch). Written so that
-// NaN passes through (NaN < 0 is false): a diverged run must not be silently repaired.
+// relu: y = max(x, 0);  dL/dx = gy where x > 0   (0 at the kink, as PyTorch). Written so
+// that NaN passes through (NaN < 0 is false): a diverged run must not be silently repaired.
 Tensor relu(const Tensor& x) {
   return unary("relu", x, [](float v) { return v < 0 ? 0.0f : v; },
-               [](float v) { return v > 0 ? 1.0f : 0.0f; });
+               [](const Tensor& gy, const Tensor& x, const Tensor&) {
+                 return step_mask(gy, x, 0.0f);
+               });
 }
-// sigmoid: y = 1 / (1 + e^-x);  dy/dx = y (1 - y)
+// sigmoid: y = 1 / (1 + e^-x);  dL/dx = gy * y (1 - y)
 Tensor sigmoid(const Tensor& x) {
-  return unary("sigmoid", x, stable_sigmoid, [](float v) {
-    const float s = stable_sigmoid(v);
-    return s * (1.0f - s);
+  return unary("sigmoid", x, stable_sigmoid, [](const Tensor& gy, const Tensor&, const Tensor& y) {
+    return gy * (y * (1.0f - y));
   });
 }
-// tanh: y = tanh x;  dy/dx = 1 - y^2
+// tanh: y = tanh x;  dL/dx = gy * (1 - y^2)
 Tensor tanh(const Tensor& x) {
-  return unary("tanh", x, [](float v) { return std::tanh(v); }, [](float v) {
-    const float t = std::tanh(v);
-    return 1.0f - t * t;
-  });
+  return unary("tanh", x, [](float v) { return std::tanh(v); },
+               [](const Tensor& gy, const Tensor&, const Tensor& y) {
+                 return gy * (1.0f - square(y));
+               });
 }
-// softplus: y = log(1 + e^x);  dy/dx = sigmoid(x)
-Tensor softplus(const Tensor& x) { return unary("softplus", x, stable_softplus, stable_sigmoid); }
-// log_sigmoid: y = log sigmoid(x) = -softplus(-x);  dy/dx = sigmoid(-x)
+// softplus: y = log(1 + e^x);  dL/dx = gy * sigmoid(x)
+Tensor softplus(const Tensor& x) {
+  return unary("softplus", x, stable_softplus,
+               [](const Tensor& gy, const Tensor& x, const Tensor&) { return gy * sigmoid(x); });
+}
+// log_sigmoid: y = log sigmoid(x) = -softplus(-x);  dL/dx = gy * sigmoid(-x)
 Tensor log_sigmoid(const Tensor& x) {
   return unary("log_sigmoid", x, [](float v) { return -stable_softplus(-v); },
-               [](float v) { return stable_sigmoid(-v); });
+               [](const Tensor& gy, const Tensor& x, const Tensor&) { return gy * sigmoid(-x); });
+}
+
+// step_mask: y = gy * [x > t];  dL/dgy = step_mask(dL/dy, x, t), dL/dx = 0 (piecewise
+// constant in x). One pass where gy * step(x) would take two: relu's backward in the VAE.
+Tensor step_mask(const Tensor& gy, const Tensor& x, float t) {
+  check(gy.shape() == x.shape(), "step_mask: shapes differ: ", gy.shape_str(), " and ",
+        x.shape_str());
+  Tensor y = Tensor::empty(x.shape());
+  const float *pg = gy.data(), *px = x.data();
+  float* py = y.data();
+  kernels::for_each_index(x.numel(), [&](int64_t i) { py[i] = px[i] > t ? pg[i] : 0.0f; });
+  return record("step_mask", y, {gy, x}, [t](const Tensor& gg, const Inputs& in, Grads& g) {
+    g.add(0, step_mask(gg, in[1], t));
+  });
+}
+
+// clamp_min: y = max(x, low);  dL/dx = gy where x > low
+Tensor clamp_min(const Tensor& x, float low) {
+  Tensor y = Tensor::empty(x.shape());
+  const float* px = x.data();
+  float* py = y.data();
+  kernels::for_each_index(x.numel(), [&](int64_t i) { py[i] = px[i] < low ? low : px[i]; });
+  return record("clamp_min", y, {x}, [low](const Tensor& gy, const Inputs& in, Grads& g) {
+    g.add(0, step_mask(gy, in[0], low));
+  });
 }
 
 // dropout: y = x * m / (1 - p), m ~ Bernoulli(1 - p) drawn in order from rng;  dy/dx = m / (1 - p)
@@ -98,13 +130,8 @@ Tensor dropout(const Tensor& x, float p, bool train, Rng& rng) {
   const float* px = x.data();
   float* py = y.data();
   kernels::for_each_index(x.numel(), [&](int64_t i) { py[i] = px[i] * m[i]; });
-  return record("dropout", y, {x}, [mask](const Tensor& gy, const Inputs& in, Grads& g) {
-    Tensor gx = Tensor::empty(in[0].shape());
-    const float* pg = gy.data();
-    const float* pm = mask.data();
-    float* out = gx.data();
-    kernels::for_each_index(gx.numel(), [&](int64_t i) { out[i] = pg[i] * pm[i]; });
-    g.add(0, gx);
+  return record("dropout", y, {x}, [mask](const Tensor& gy, const Inputs&, Grads& g) {
+    g.add(0, gy * mask);
   });
 }
 
