@@ -9,7 +9,6 @@
 #include "tools/cli/cli.h"
 #include "tools/cli/commands.h"
 #include "models/registry.h"
-#include "tools/train/flag_names.h"
 #include "tools/train/run_files.h"
 #include "tools/train/train.h"
 
@@ -32,7 +31,8 @@ int cmd_reproduce(int argc, char** argv) {
   if (auto code = check_flag_values(app, [&] {
         check(!models.empty(), "--models: expected at least one model");
         for (const std::string& m : models) {
-          naming_flags([&] { find_model(m); });
+          check(find_model_or_null(m) != nullptr, "--models: expected ", model_names(), ", got '",
+                m, "'");
           check(find_model(m).kind == ModelKind::graph, "--models: expected ",
                 model_names(ModelKind::graph), " (Table 1 is link prediction), got '", m, "'");
         }
