@@ -27,29 +27,34 @@ bool is_image_dataset(const std::string& name) {
   return name == "mnist" || name == "fashion-mnist";
 }
 
-void check_dataset_name(const std::string& name, bool graph_model) {
-  static const char* kGraphs = "cora, citeseer, pubmed, cora-linqs, synthetic[:k=v,...] or "
-                               "edgelist:PATH";
-  static const char* kImages = "mnist or fashion-mnist";
-  const bool graph = name == "cora" || name == "citeseer" || name == "pubmed" ||
-                     name == "cora-linqs" || name.rfind("synthetic", 0) == 0 ||
-                     name.rfind("edgelist:", 0) == 0;
-  if (graph_model) {
-    check(!is_image_dataset(name), "--dataset: '", name,
-          "' is an image dataset; gae and vgae train on graphs: ", kGraphs);
-    check(graph, "--dataset: unknown graph dataset '", name, "' (expected ", kGraphs, ")");
+const char* graph_dataset_names() {
+  return "cora, citeseer, pubmed, cora-linqs, synthetic[:k=v,...] or edgelist:PATH";
+}
+const char* image_dataset_names() { return "mnist or fashion-mnist"; }
+
+bool is_graph_dataset(const std::string& name) {
+  return name == "cora" || name == "citeseer" || name == "pubmed" || name == "cora-linqs" ||
+         name.rfind("synthetic", 0) == 0 || name.rfind("edgelist:", 0) == 0;
+}
+
+void check_dataset_name(const std::string& name, bool want_graph) {
+  const bool graph = is_graph_dataset(name);
+  if (want_graph) {
+    check(!is_image_dataset(name), "dataset: '", name, "' is an image dataset, expected a graph: ",
+          graph_dataset_names());
+    check(graph, "dataset: unknown graph dataset '", name, "' (expected ", graph_dataset_names(), ")");
     if (name.rfind("synthetic", 0) == 0) {
       try {
         check_sbm_options(parse_sbm_spec(name));
       } catch (const Error& e) {
-        fail("--dataset: ", e.what());
+        fail("dataset: ", e.what());
       }
     }
-    check(name != "edgelist:", "--dataset: expected edgelist:PATH (a file or folder), found no path");
+    check(name != "edgelist:", "dataset: expected edgelist:PATH (a file or folder), found no path");
   } else {
-    check(!graph, "--dataset: '", name, "' is a graph dataset; ae and vae train on images: ", kImages);
-    check(is_image_dataset(name), "--dataset: unknown image dataset '", name, "' (expected ",
-          kImages, ")");
+    check(!graph, "dataset: '", name, "' is a graph dataset, expected images: ", image_dataset_names());
+    check(is_image_dataset(name), "dataset: unknown image dataset '", name, "' (expected ",
+          image_dataset_names(), ")");
   }
 }
 
@@ -68,7 +73,7 @@ Graph load_graph_dataset(const std::string& name, const std::string& data_dir) {
   if (name.rfind("edgelist:", 0) == 0) {
     const std::string path = name.substr(9);
     check(!path.empty(), "edgelist: expected edgelist:PATH (a file or folder), found no path");
-    check(fs::exists(path), path, ": cannot open (no such file or folder) for --dataset ", name);
+    check(fs::exists(path), path, ": cannot open (no such file or folder) for dataset ", name);
     const std::string stem = fs::path(path).filename().string();
     return fs::is_directory(path) ? read_graph_folder(path, stem) : read_edge_list(path, stem);
   }

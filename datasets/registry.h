@@ -16,10 +16,13 @@ namespace vgrad {
 std::string default_data_dir();
 
 bool is_image_dataset(const std::string& name);
-// Whether NAME is a dataset the model kind trains on (graph: gae/vgae, else ae/vae), with
-// synthetic specs parsed and checked and an edgelist: path present; throws "--dataset: ..."
-// naming the choices. Files are not opened: a missing one is the reader's error.
-void check_dataset_name(const std::string& name, bool graph_model);
+bool is_graph_dataset(const std::string& name);  // by name or prefix; files are not opened
+const char* graph_dataset_names();  // "cora, citeseer, ... or edgelist:PATH", for messages
+const char* image_dataset_names();  // "mnist or fashion-mnist"
+// Whether NAME is a dataset of the wanted kind, with synthetic specs parsed and checked and an
+// edgelist: path present; throws "dataset: ..." naming the choices. Files are not opened: a
+// missing one is the reader's error.
+void check_dataset_name(const std::string& name, bool want_graph);
 Graph load_graph_dataset(const std::string& name, const std::string& data_dir);
 ImageDataset load_image_dataset(const std::string& name, const std::string& data_dir);
 

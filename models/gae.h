@@ -6,9 +6,10 @@
 
 namespace vgrad {
 
+// The reference's sizes (hidden1 32, hidden2 16) are gae's and vgae's row in models/registry.cpp.
 struct GraphModelConfig {
-  int64_t hidden = 32;   // the reference's hidden1
-  int64_t latent = 16;   // hidden2
+  int64_t hidden = 0;    // H, the first layer's width
+  int64_t latent = 0;    // Z
   float dropout = 0.0f;  // on each layer's input, as the reference (0 by default)
 };
 

@@ -7,9 +7,10 @@
 
 namespace vgrad {
 
+// The reference's sizes (400, 20) are ae's and vae's row in models/registry.cpp.
 struct ImageModelConfig {
-  int64_t hidden = 400;
-  int64_t latent = 20;
+  int64_t hidden = 0;  // H
+  int64_t latent = 0;  // Z
 };
 
 class ImageModel : public Module {

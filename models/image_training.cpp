@@ -24,7 +24,7 @@ bool train_image_epoch(ImageRun& run, int epoch, ImageEpochState& st,
                        const std::function<bool()>& stop) {
   const int64_t n = run.train.size();
   check(n > 0, "training set is empty");
-  check(run.batch > 0, "--batch must be positive, got ", run.batch);
+  check(run.batch > 0, "batch: expected a positive size, got ", run.batch);
   if (st.order.empty()) {  // Fisher-Yates from the run's generator
     st.order.resize(n);
     std::iota(st.order.begin(), st.order.end(), 0);

@@ -6,11 +6,19 @@
 
 namespace vgrad {
 
+const std::vector<std::string>& decoder_names() {
+  static const std::vector<std::string> names = {"fused", "dense", "sampled"};
+  return names;
+}
+
 Decoder parse_decoder(const std::string& name) {
-  if (name == "fused") return Decoder::fused;
-  if (name == "dense") return Decoder::dense;
-  if (name == "sampled") return Decoder::sampled;
-  fail("--decoder: expected fused, dense or sampled, got '", name, "'");
+  const std::vector<std::string>& names = decoder_names();
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return (Decoder)i;
+  std::string choices;
+  for (size_t i = 0; i < names.size(); ++i)
+    choices += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  fail("decoder: expected ", choices, ", got '", name, "'");
 }
 
 LinkTargets make_link_targets(const LinkSplit& split, Decoder decoder) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "datasets/negatives.h"
 #include "datasets/split.h"
@@ -13,7 +14,10 @@ namespace vgrad {
 // How the decoder's loss is computed; all give the reference's loss up to float rounding,
 // except `sampled`, which replaces the N*N pairs by K random non-edges per edge.
 enum class Decoder { fused, dense, sampled };
-Decoder parse_decoder(const std::string& name);  // "fused", "dense", "sampled"
+// The names, in the order of the enum (the default first), and the one parser of them:
+// throws "decoder: expected fused, dense or sampled, got 'NAME'".
+const std::vector<std::string>& decoder_names();
+Decoder parse_decoder(const std::string& name);
 
 // The reference's targets (tkipf/gae train.py): labels = A_train + I, and with E the number
 // of ones in A_train (each undirected edge twice),

@@ -1,7 +1,7 @@
 #include "nn/checkpoint.h"
 
-#include <fcntl.h>
-#include <unistd.h>
+#include "nn/atomic_file.h"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -180,40 +180,10 @@ void Checkpoint::set(const std::string& key, double v) {
 
 void save_checkpoint(const std::string& path, const Checkpoint& ckpt) {
   const std::string bytes = serialize(ckpt);
-  const std::string tmp = path + ".tmp." + std::to_string(getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  check(fd >= 0, "checkpoint ", path, ": cannot create ", tmp, ": ", errno_text());
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string why = errno_text();
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      fail("checkpoint ", path, ": write failed after ", done, " bytes: ", why);
-    }
-    done += (size_t)n;
-  }
-  // fsync before rename: otherwise a power cut can persist the rename but not the data.
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const std::string why = errno_text();
-    ::unlink(tmp.c_str());
-    fail("checkpoint ", path, ": cannot flush ", tmp, ": ", why);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = errno_text();
-    ::unlink(tmp.c_str());
-    fail("checkpoint ", path, ": cannot rename ", tmp, " to it: ", why);
-  }
-  // Persist the rename itself; best effort, since the data is already safe either way.
-  const std::string dir = path.find('/') == std::string::npos
-                              ? std::string(".")
-                              : path.substr(0, std::max<size_t>(1, path.rfind('/')));
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
+  try {
+    write_file_atomically(path, bytes);
+  } catch (const Error& e) {
+    fail("checkpoint ", e.what());
   }
 }
 

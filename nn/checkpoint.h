@@ -39,8 +39,8 @@ struct Checkpoint {
   void set(const std::string& key, const std::string& v) { meta[key] = v; }
 };
 
-// Written to PATH.tmp.PID, fsync'ed, then renamed over PATH: a crash leaves either the old
-// file or the new one, never half of one.
+// Written by write_file_atomically (nn/atomic_file.h): a crash leaves either the old file or
+// the new one, never half of one.
 void save_checkpoint(const std::string& path, const Checkpoint& ckpt);
 // Refuses a short, truncated, wrong-magic, wrong-version or checksum-failing file with a
 // message naming the file and, where it helps, the byte offset.

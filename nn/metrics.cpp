@@ -73,4 +73,11 @@ double average_precision(const std::vector<float>& scores, const std::vector<int
   return ap;
 }
 
+double median(std::vector<double> v) {
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  const size_t h = v.size() / 2;
+  return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
+}
+
 }  // namespace vgrad

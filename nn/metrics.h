@@ -14,4 +14,7 @@ double roc_auc(const std::vector<float>& scores, const std::vector<int>& labels)
 // together at one threshold).
 double average_precision(const std::vector<float>& scores, const std::vector<int>& labels);
 
+// The middle value (the mean of the two middle ones for an even count); NaN for none.
+double median(std::vector<double> values);
+
 }  // namespace vgrad

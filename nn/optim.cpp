@@ -218,14 +218,14 @@ double descend(const Tensor& loss, const Module& model, Optimizer& optimizer,
                const std::string& where) {
   const double value = loss.item();
   check(std::isfinite(value), "training diverged: the loss is ",
-        std::isnan(value) ? "NaN" : "infinite", " at ", where, " (try a smaller --lr)");
+        std::isnan(value) ? "NaN" : "infinite", " at ", where, " (try a smaller lr)");
   optimizer.zero_grad();
   loss.backward();
   {
     profile::Scope scope("check gradients are finite");
     const std::string bad = first_nonfinite_gradient(model);
     check(bad.empty(), "training diverged: the gradient of ", bad, " is not finite at ", where,
-          " (try a smaller --lr)");
+          " (try a smaller lr)");
   }
   profile::Scope scope("optimizer step");
   optimizer.step();

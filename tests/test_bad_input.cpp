@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "models/registry.h"
 #include "nn/checkpoint.h"
 #include "tests/bad_input_util.h"
 
@@ -109,7 +110,7 @@ std::vector<Row> rows(const std::string& good) {  // good: a vgae checkpoint, sy
   {"checkpoint newer version", checkpoint_from(good, [](std::string b) { return b[8] = 2, b; }), "eval --checkpoint {D}/x.ckpt", "checkpoint {D}/x.ckpt: version 2 at byte 8, this build reads version 1", 1},
   {"checkpoint is a folder", files({{"run/metrics.jsonl", "{}\n"}}), "eval --checkpoint {D}/run", "checkpoint {D}/run: is a folder, expected a checkpoint file (such as {D}/run/checkpoint.ckpt)", 1},
   {"checkpoint missing", nothing(), "eval --checkpoint {D}/none.ckpt", "checkpoint {D}/none.ckpt: cannot open: No such file or directory", 1},
-  {"checkpoint run description invalid", checkpoint_with_run(R"({"model": "xyz", "dataset": "cora"})"), "eval --checkpoint {D}/x.ckpt", "vgrad eval: error: {D}/x.ckpt: the run description's 'model' should be ae, vae, gae or vgae, found \"xyz\"", 1},
+  {"checkpoint run description invalid", checkpoint_with_run(R"({"model": "xyz", "dataset": "cora"})"), "eval --checkpoint {D}/x.ckpt", "vgrad eval: error: {D}/x.ckpt: the run description's 'model' should be " + vgrad::model_names() + ", found \"xyz\"", 1},
   {"checkpoint run description not JSON", checkpoint_with_run("{model"), "eval --checkpoint {D}/x.ckpt", "vgrad eval: error: {D}/x.ckpt: the run description is not valid JSON", 1},
   {"checkpoint for another model", checkpoint_from(good, same), replace_all(resume, "vgae", "gae"), "{D}/x.ckpt: this checkpoint is for model \"vgae\", but the run asks for \"gae\"", 1},
   {"checkpoint for an image model", both(mnist(), checkpoint_from(good, same)), "train --model vae --data-dir {D} --quiet --resume {D}/x.ckpt", "{D}/x.ckpt: this checkpoint is for model \"vgae\", but the run asks for \"vae\"", 1},
@@ -120,7 +121,7 @@ std::vector<Row> rows(const std::string& good) {  // good: a vgae checkpoint, sy
   // ---- flags: usage errors, exit 2 ----
   {"unknown flag", nothing(), "train --model gae --bogus 1", "--bogus", 2},
   {"missing --model", nothing(), "train --epochs 3", "vgrad train: --model is required (see --help)", 2},
-  {"--model unknown", nothing(), "train --model gan", "vgrad train: --model: expected ae, vae, gae or vgae, got 'gan' (see --help)", 2},
+  {"--model unknown", nothing(), "train --model gan", "vgrad train: --model: expected " + vgrad::model_names() + ", got 'gan' (see --help)", 2},
   {"--epochs 0", nothing(), "train --model gae --epochs 0", "vgrad train: --epochs: expected a positive value, got 0 (see --help)", 2},
   {"--epochs -5", nothing(), "train --model gae --epochs -5", "vgrad train: --epochs: expected a positive value, got -5 (see --help)", 2},
   {"--epochs not a number", nothing(), "train --model gae --epochs ten", "vgrad train: Could not convert: --epochs = ten (see --help)", 2},

@@ -78,7 +78,7 @@ TEST_CASE("dataset graph: bare edge list and edgelist: folders; featureless mean
   Graph f = load_graph_dataset("edgelist:" + (d / "folder"), "unused");
   CHECK(f.num_nodes == 3);
   CHECK(f.name == "folder");
-  CHECK_THROWS_WITH_AS(load_graph_dataset("edgelist:" + (d / "nope.txt"), "x"), (d / "nope.txt" + ": cannot open (no such file or folder) for --dataset edgelist:" + (d / "nope.txt")).c_str(), Error);
+  CHECK_THROWS_WITH_AS(load_graph_dataset("edgelist:" + (d / "nope.txt"), "x"), (d / "nope.txt" + ": cannot open (no such file or folder) for dataset edgelist:" + (d / "nope.txt")).c_str(), Error);
 }
 
 TEST_CASE("dataset graph: each kind of bad input is refused with file, line and expected vs found") {

@@ -4,7 +4,7 @@
 
 #include "autograd/gradcheck.h"
 #include "datasets/synthetic.h"
-#include "models/factory.h"
+#include "models/registry.h"
 #include "models/image_training.h"
 #include "models/link_training.h"
 #include "models/vgae.h"
@@ -12,6 +12,8 @@
 using namespace vgrad;
 
 namespace {
+
+const GraphModelConfig kPaperSizes{.hidden = 32, .latent = 16};
 
 // A stochastic block model. With B blocks, a model that knows only the blocks ranks a random
 // non-edge below an edge unless both fall in one block (chance 1/B): the AUC bound is about
@@ -51,7 +53,7 @@ TEST_CASE("models: GAE and VGAE losses fall and they predict links on block grap
   const LinkTargets targets = make_link_targets(split, Decoder::fused);
   for (const std::string kind : {"gae", "vgae"}) {
     Rng rng(11);
-    auto model = make_link_model(kind, split.adj_norm, g.features_or_identity(), {}, rng);
+    auto model = make_link_model(kind, split.adj_norm, g.features_or_identity(), kPaperSizes, rng);
     Adam opt(model->parameters(), {.lr = 0.01});
     LinkRun run{*model, opt, rng, split, targets};
     std::vector<double> losses;
@@ -95,7 +97,7 @@ TEST_CASE("models: the fused, dense and sampled decoders train to similar AUC") 
   for (Decoder d : {Decoder::fused, Decoder::dense, Decoder::sampled}) {
     LinkTargets targets = make_link_targets(split, d);
     Rng rng(1);
-    auto model = make_link_model("gae", split.adj_norm, g.features_or_identity(), {}, rng);
+    auto model = make_link_model("gae", split.adj_norm, g.features_or_identity(), kPaperSizes, rng);
     Adam opt(model->parameters(), {.lr = 0.01});
     LinkRun run{*model, opt, rng, split, targets};
     train_link(run, 1, 60, 0, {});
@@ -131,11 +133,11 @@ TEST_CASE("models: a non-finite loss stops training with the epoch named") {
   const LinkSplit split = mask_test_edges(g, 6);
   const LinkTargets targets = make_link_targets(split, Decoder::fused);
   Rng rng(1);
-  auto model = make_link_model("gae", split.adj_norm, g.features_or_identity(), {}, rng);
+  auto model = make_link_model("gae", split.adj_norm, g.features_or_identity(), kPaperSizes, rng);
   Adam opt(model->parameters(), {.lr = 0.01});
   LinkRun run{*model, opt, rng, split, targets};
   train_link(run, 1, 2, 0, {});
   model->parameter("gc1.weight").at(0) = NAN;  // poison one weight after epoch 2
   CHECK_THROWS_WITH_AS(train_link(run, 3, 5, 0, {}),
-                       "training diverged: the loss is NaN at epoch 3 (try a smaller --lr)", Error);
+                       "training diverged: the loss is NaN at epoch 3 (try a smaller lr)", Error);
 }

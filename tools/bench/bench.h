@@ -6,10 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "nn/metrics.h"
+
 namespace vgrad::tools::bench {
 
-// Median of the values (mean of the middle two for an even count); NaN when there are none.
-double median(std::vector<double> values);
+using vgrad::median;  // nn/metrics.h: NaN when there are no values
 
 // Least-squares slope of log(y) against log(x): 2 for y ~ x^2. Points with x <= 0, y <= 0 or
 // a NaN are skipped; NaN when fewer than two distinct x remain.
@@ -56,8 +57,7 @@ struct Child {
 // resident memory at the spawn into the child's ru_maxrss, so the parent must stay small:
 // the bench does no heavy work itself, its kernel timings run in a child too.
 Child run_child(const std::vector<std::string>& argv);
-void install_bench_interrupt_handler();
-bool bench_interrupted();
+bool bench_interrupted();  // a SIGINT/SIGTERM recorded under cmd_bench's DeferSignals
 
 std::string self_exe();  // the path /proc/self/exe links to
 

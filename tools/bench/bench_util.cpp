@@ -17,17 +17,11 @@
 
 #include "autograd/check.h"
 #include "tools/bench/bench.h"
+#include "tools/train/signals.h"
 
 extern char** environ;
 
 namespace vgrad::tools::bench {
-
-double median(std::vector<double> v) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  const size_t h = v.size() / 2;
-  return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
-}
 
 double loglog_slope(const std::vector<double>& x, const std::vector<double>& y) {
   std::vector<std::pair<double, double>> p;
@@ -102,20 +96,9 @@ std::string Child::why() const {
   return !line.empty() ? line : status < 0 ? "could not start" : cat("exit ", status);
 }
 
-namespace {
-std::atomic<int> g_interrupt{0};
-extern "C" void on_bench_signal(int sig) { g_interrupt.store(sig); }
-}  // namespace
-
-void install_bench_interrupt_handler() {
-  struct sigaction sa {};
-  sa.sa_handler = on_bench_signal;  // no SA_RESTART: poll() returns EINTR and we look
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
-
-bool bench_interrupted() { return g_interrupt.load() != 0; }
+// Under cmd_bench's DeferSignals a signal is recorded; poll() returns EINTR (it is never
+// restarted) or times out, and the loop below kills the child's group.
+bool bench_interrupted() { return pending_signal() != 0; }
 
 Child run_child(const std::vector<std::string>& args) {
   Child c;

@@ -13,11 +13,12 @@
 
 #include "autograd/check.h"
 #include "datasets/registry.h"
-#include "tools/train/atomic_file.h"
+#include "nn/atomic_file.h"
 #include "tools/bench/bench_rows.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/commands.h"
 #include "tools/train/run_files.h"
+#include "tools/train/signals.h"
 
 namespace vgrad::tools {
 namespace {
@@ -121,7 +122,8 @@ int cmd_bench(int argc, char** argv) {
           "); install Debian's python3-torch with `sh tools/bench/torch/install.sh` or run "
           "`make bench-torch`");
   }
-  install_bench_interrupt_handler();
+  // Signals are deferred while children run: each is killed, and the report is not written.
+  DeferSignals defer;
   const auto t0 = std::chrono::steady_clock::now();
   const std::string load_start = load_average();
   std::fprintf(stderr, "bench: about 5 minutes%s; writes %s\n",
@@ -134,7 +136,7 @@ int cmd_bench(int argc, char** argv) {
   } catch (const Error&) {
     if (!bench_interrupted()) throw;
     std::fprintf(stderr, "\nvgrad bench: interrupted; %s not written\n", out.c_str());
-    return 130;
+    return 128 + pending_signal();
   }
 
   const double minutes =

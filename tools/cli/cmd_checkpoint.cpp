@@ -4,10 +4,10 @@
 #include <cstring>
 
 #include "datasets/registry.h"
-#include "models/factory.h"
+#include "models/registry.h"
 #include "models/image_training.h"
 #include "models/link_training.h"
-#include "tools/train/atomic_file.h"
+#include "nn/atomic_file.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/commands.h"
 #include "tools/plot/plot.h"
@@ -37,7 +37,10 @@ Restored restore(const std::string& path, std::string data_dir) {
   r.meta = read_checkpoint_meta(ckpt);
   const std::string kind = r.meta.at("model");
   Rng rng(0);  // initial values are overwritten by the checkpoint's
-  if (is_graph_model(kind)) {
+  const ModelKind model_kind = find_model(kind).kind;
+  check(model_kind != ModelKind::graph_embedding, path, ": ", kind,
+        " is a graph-embedding model; this build cannot restore it");
+  if (model_kind == ModelKind::graph) {
     r.graph = load_graph_dataset(r.meta.at("dataset"), data_dir);
     TrainFlags as_trained;  // the sizes check_graph_run estimates from (no decoder in eval)
     as_trained.model = kind;

@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "autograd/ops.h"
-#include "tools/train/atomic_file.h"
+#include "nn/atomic_file.h"
 #include "tools/cli/commands.h"
 
 namespace vgrad::tools {

@@ -1,10 +1,14 @@
 // vgrad train: flags -> one of the two runners -> one JSON object on stdout, last.
+#include <algorithm>
 #include <cstdio>
+#include <sstream>
 
 #include "autograd/check.h"
 #include "autograd/profile.h"
 #include "autograd/storage.h"
-#include "tools/train/atomic_file.h"
+#include "datasets/registry.h"
+#include "models/registry.h"
+#include "nn/atomic_file.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/commands.h"
 #include "tools/train/run_files.h"
@@ -12,6 +16,39 @@
 
 namespace vgrad::tools {
 namespace {
+
+// "10 for ae/vae, 200 for gae/vgae": a default per group of models that share it (0, a
+// batch for whole-graph models, is left out).
+template <typename T>
+std::string default_help(T ModelDefaults::*field) {
+  std::vector<std::pair<T, std::string>> groups;
+  for (const ModelInfo& m : model_registry()) {
+    const T v = m.defaults.*field;
+    if (v == T{}) continue;
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == v; });
+    if (it == groups.end()) groups.push_back({v, m.name});
+    else it->second += "/" + m.name;
+  }
+  std::string out;
+  for (const auto& [v, names] : groups) {
+    std::ostringstream o;
+    o << v;
+    out += (out.empty() ? "" : ", ") + o.str() + " for " + names;
+  }
+  return out;
+}
+
+// The footer of --help: one line per registry row.
+std::string models_help() {
+  std::string out = "Models:\n";
+  for (const ModelInfo& m : model_registry()) {
+    char line[256];
+    std::snprintf(line, sizeof line, "  %-9s %-16s %s\n", m.name.c_str(), kind_name(m.kind),
+                  m.description.c_str());
+    out += line;
+  }
+  return out;
+}
 
 // --profile: the per-op table on stderr (and OUT/profile.txt), and allocation counts per
 // training step in the JSON result (steps = optimizer steps).
@@ -38,18 +75,20 @@ void report_profile(const TrainFlags& f, nlohmann::json& result) {
 }  // namespace
 
 int cmd_train(int argc, char** argv) {
-  CLI::App app("Train AE/VAE on MNIST or GAE/VGAE on a graph; prints progress on stderr and "
-               "one JSON object of results on stdout.", "vgrad train");
+  CLI::App app("Train a model (image models on MNIST, graph models on a graph); prints progress "
+               "on stderr and one JSON object of results on stdout.", "vgrad train");
+  app.footer(models_help());
   TrainFlags f;
-  app.add_option("--model", f.model, "ae, vae, gae or vgae")->required();
+  app.add_option("--model", f.model, model_names() + " (listed below)")->required();
   app.add_option("--dataset", f.dataset,
-                 "mnist, fashion-mnist, cora, citeseer, pubmed, cora-linqs, "
-                 "synthetic[:k=v,...], edgelist:PATH (default: mnist / cora)");
-  app.add_option("--epochs", f.epochs, "epochs (default 10 for ae/vae, 200 for gae/vgae)");
-  app.add_option("--lr", f.lr, "Adam learning rate (default 1e-3 / 0.01)");
-  app.add_option("--batch", f.batch, "minibatch size for ae/vae")->capture_default_str();
-  app.add_option("--hidden", f.hidden, "hidden width (default 400 / 32)");
-  app.add_option("--latent", f.latent, "latent width (default 20 / 16)");
+                 std::string("image models: ") + image_dataset_names() + "; graph models: " +
+                     graph_dataset_names() + " (default: mnist / cora)");
+  app.add_option("--epochs", f.epochs, "epochs (default " + default_help(&ModelDefaults::epochs) + ")");
+  app.add_option("--lr", f.lr, "Adam learning rate (default " + default_help(&ModelDefaults::lr) + ")");
+  app.add_option("--batch", f.batch,
+                 "minibatch size (default " + default_help(&ModelDefaults::batch) + ")");
+  app.add_option("--hidden", f.hidden, "hidden width (default " + default_help(&ModelDefaults::hidden) + ")");
+  app.add_option("--latent", f.latent, "latent width (default " + default_help(&ModelDefaults::latent) + ")");
   app.add_option("--seed", f.seed, "random seed (split, init, noise)")
       ->check(non_negative_integer())->capture_default_str();  // else -1 wraps to 2^64 - 1
   app.add_option("--seeds", f.seeds, "repeat with seeds S..S+K-1 and report mean/std")
@@ -57,8 +96,10 @@ int cmd_train(int argc, char** argv) {
   app.add_option("--threads", f.threads, "OpenMP and OpenBLAS threads (0: all cores)");
   app.add_option("--out", f.out, "folder for metrics.jsonl, checkpoint.ckpt and pictures");
   app.add_option("--resume", f.resume, "continue the run saved in this checkpoint");
-  app.add_option("--decoder", f.decoder, "gae/vgae loss: fused (tiled, O(N d) memory), "
-                 "dense (matmul + BCE, for study) or sampled")->capture_default_str();
+  app.add_option("--decoder", f.decoder, "the link loss of " +
+                 model_names_where([](const ModelInfo& m) { return !m.decoders.empty(); }) +
+                 ": fused (default; tiled, O(N d) memory), dense (matmul + BCE, for study) or "
+                 "sampled (--negatives per edge)");
   app.add_option("--negatives", f.negatives, "negatives per edge for --decoder sampled")
       ->capture_default_str();
   app.add_option("--features", f.features, "auto (the dataset's) or none (identity)")
@@ -80,14 +121,22 @@ int cmd_train(int argc, char** argv) {
                                           {"--latent", (double)f.latent}})
           check(app.count(name) == 0 || value > 0, name, ": expected a positive value, got ",
                 value);
+        check(app.count("--batch") == 0 || f.batch >= 1, "--batch: expected at least 1, got ",
+              f.batch);
+        check(app.count("--decoder") == 0 || !f.decoder.empty(),
+              "--decoder: expected a name, got ''");
         resolve_defaults(f);
       }))
     return *code;
-  install_interrupt_handlers();
   try {
     profile::enable(f.profile);
-    nlohmann::json result = is_graph_model(f.model) ? run_graph_training(f)
-                                                    : run_image_training(f);
+    nlohmann::json result;
+    switch (find_model(f.model).kind) {
+      case ModelKind::graph: result = run_graph_training(f); break;
+      case ModelKind::image: result = run_image_training(f); break;
+      case ModelKind::graph_embedding:
+        fail("--model ", f.model, ": a graph-embedding model, and this build has no runner for it");
+    }
     if (f.profile) report_profile(f, result);
     std::printf("%s\n", result.dump().c_str());
     return 0;

@@ -7,6 +7,8 @@
 
 #include "autograd/check.h"
 #include "tools/cli/commands.h"
+#include "tools/train/flag_names.h"
+#include "tools/train/signals.h"
 
 namespace {
 
@@ -37,6 +39,8 @@ int usage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First: a Ctrl-C while a command loads or builds ends the process at once (130).
+  vgrad::tools::install_interrupt_handlers();
   if (argc < 2) return usage(stderr);
   const std::string name = argv[1];
   if (name == "--help" || name == "-h" || name == "help") return usage(stdout);
@@ -47,8 +51,9 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {  // thrown past a command's own app.exit() handling
       std::fprintf(stderr, "vgrad %s: %s\n", c.name, e.what());
       return 2;
-    } catch (const vgrad::Error& e) {
-      std::fprintf(stderr, "vgrad %s: error: %s\n", c.name, e.what());
+    } catch (const vgrad::Error& e) {  // the library names its parameters; we name flags
+      std::fprintf(stderr, "vgrad %s: error: %s\n", c.name,
+                   vgrad::tools::with_flag_names(e.what()).c_str());
       return 1;
     } catch (const std::bad_alloc&) {
       std::fprintf(stderr, "vgrad %s: error: out of memory\n", c.name);

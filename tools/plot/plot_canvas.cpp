@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "autograd/check.h"
-#include "tools/train/atomic_file.h"
+#include "nn/atomic_file.h"
 
 // Internal linkage (STATIC) so another file embedding stb_image_write cannot clash with us.
 #define STB_IMAGE_WRITE_STATIC
@@ -79,7 +79,7 @@ void Canvas::save_png(const std::string& path) const {
   check(stbi_write_png_to_func(append_bytes, &png, width_, height_, 3, pixels_.data(),
                                width_ * 3) != 0,
         path, ": PNG encoding failed (", width_, " x ", height_, ")");
-  tools::write_file_atomically(path, std::string(png.begin(), png.end()));
+  write_file_atomically(path, std::string(png.begin(), png.end()));
 }
 
 }  // namespace vgrad::plot

@@ -8,6 +8,7 @@
 #include "autograd/ops.h"
 #include "datasets/limits.h"
 #include "datasets/split.h"
+#include "models/registry.h"
 
 namespace vgrad::tools {
 namespace {
@@ -37,8 +38,9 @@ double graph_run_bytes(const Graph& g, const TrainFlags& f, std::string* largest
                    "the adjacency, A_hat and labels (CSR)", ""});
   // The edge list, the split's lists and its hash sets (about 48 bytes per entry).
   terms.push_back({8 * e * 3 + 48 * e * 1.5, "the edges and the link split", ""});
-  // Weights F x H, H x Z (twice for VGAE), each with its gradient and Adam's two moments.
-  const double weights = feats * h + h * z * (f.model == "vgae" ? 2 : 1);
+  // Weights F x H, H x Z (once per latent head: VGAE has two), each with its gradient and Adam's two moments.
+  const ModelInfo* model = find_model_or_null(f.model);
+  const double weights = feats * h + h * z * (model ? model->latent_heads : 1);
   terms.push_back({4 * 4 * weights,
                    cat("the first layer's ", (int64_t)feats, " x ", (int64_t)h,
                        " weights with gradient and Adam state"),

@@ -2,7 +2,8 @@
 
 #include <filesystem>
 
-#include "tools/train/atomic_file.h"
+#include "models/registry.h"
+#include "nn/atomic_file.h"
 
 namespace vgrad::tools {
 
@@ -39,8 +40,8 @@ nlohmann::json read_checkpoint_meta(const Checkpoint& ckpt) {
            at(key).get<int64_t>() <= hi;
   };
   const nlohmann::json& model = at("model");
-  need("model", model.is_string() && (model == "ae" || model == "vae" || model == "gae" ||
-                                      model == "vgae"), "ae, vae, gae or vgae");
+  need("model", model.is_string() && find_model_or_null(model.get<std::string>()) != nullptr,
+       model_names().c_str());
   need("dataset", at("dataset").is_string(), "a dataset name");
   need("seed", at("seed").is_number_unsigned(), "a non-negative integer");
   for (const char* key : {"hidden", "latent"}) need(key, is_int_in(key, 1, 65536), "1..65536");

@@ -5,21 +5,24 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tools/train/signals.h"
+
 namespace vgrad::tools {
 
 struct TrainFlags {
-  std::string model;             // ae, vae, gae, vgae
-  std::string dataset;           // default: mnist for ae/vae, cora for gae/vgae
-  int epochs = -1;               // -1: the model's reference setting (10 / 200)
-  double lr = -1;                // -1: 1e-3 (ae, vae) / 0.01 (gae, vgae)
-  int64_t batch = 128;
-  int64_t hidden = -1, latent = -1;  // -1: 400/20 (ae, vae), 32/16 (gae, vgae)
+  std::string model;             // a row of models/registry.cpp
+  std::string dataset;           // default: mnist for image models, cora for graph models
+  // -1 (and "" for the decoder): the model's reference setting, from its registry row.
+  int epochs = -1;
+  double lr = -1;
+  int64_t batch = -1;
+  int64_t hidden = -1, latent = -1;
   uint64_t seed = 42;
   int seeds = 1;
   int threads = 0;
   std::string out;               // --out DIR
   std::string resume;            // --resume CKPT
-  std::string decoder = "fused";
+  std::string decoder;
   int64_t negatives = 1;
   std::string features = "auto"; // auto | none
   float dropout = 0.0f;
@@ -29,22 +32,14 @@ struct TrainFlags {
   bool profile = false;          // per-op time table after the run (autograd/profile.h)
 };
 
-bool is_graph_model(const std::string& model);
-void resolve_defaults(TrainFlags& flags);  // fills the -1 defaults; validates values
+bool is_graph_model(const std::string& model);  // a registry row that trains on graphs
+// Fills the -1 defaults from the model's registry row and validates every value; throws
+// "--FLAG: ..." naming the flag.
+void resolve_defaults(TrainFlags& flags);
 nlohmann::json run_graph_training(const TrainFlags& flags);
 nlohmann::json run_image_training(const TrainFlags& flags);
 
 // Peak resident memory of this process so far, in MiB (getrusage).
 double peak_rss_mib();
-
-// Set by SIGINT/SIGTERM: the runners finish the current step, write a checkpoint and throw
-// Interrupted, which main turns into exit code 130 / 143.
-void install_interrupt_handlers();
-int pending_signal();  // 0 when none
-void clear_pending_signal();
-struct Interrupted {
-  int signal;
-  std::string checkpoint;
-};
 
 }  // namespace vgrad::tools

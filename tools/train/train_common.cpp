@@ -1,35 +1,48 @@
-// Pieces both runners share: defaults, flag validation, peak memory, and the signal flag.
+// Pieces both runners share: defaults from the model registry, flag validation, flag names in
+// library messages, and peak memory. The signal handling is in tools/train/signals.cpp.
 #include <sys/resource.h>
-
-#include <atomic>
-#include <csignal>
 
 #include "autograd/check.h"
 #include "datasets/registry.h"
+#include "models/registry.h"
+#include "tools/train/flag_names.h"
 #include "tools/train/train.h"
 
 namespace vgrad::tools {
-namespace {
-std::atomic<int> g_signal{0};
-extern "C" void on_signal(int sig) { g_signal.store(sig); }
-}  // namespace
 
-bool is_graph_model(const std::string& model) { return model == "gae" || model == "vgae"; }
+std::string with_flag_names(const std::string& message) {
+  // Parameters whose flag is "--" + the same name.
+  for (const char* param : {"model", "dataset", "decoder", "encoder", "batch", "lr", "hidden",
+                            "latent", "epochs"}) {
+    const std::string p = std::string(param) + ":";
+    if (message.rfind(p, 0) == 0) return "--" + message;
+  }
+  std::string out = message;
+  const std::string lr = "(try a smaller lr)";
+  if (const size_t at = out.find(lr); at != std::string::npos)
+    out.replace(at, lr.size(), "(try a smaller --lr)");
+  return out;
+}
+
+bool is_graph_model(const std::string& model) {
+  const ModelInfo* m = find_model_or_null(model);
+  return m != nullptr && m->kind != ModelKind::image;
+}
 
 void resolve_defaults(TrainFlags& f) {
-  check(f.model == "ae" || f.model == "vae" || f.model == "gae" || f.model == "vgae",
-        "--model: expected ae, vae, gae or vgae, got '", f.model, "'");
-  const bool graph = is_graph_model(f.model);
+  const ModelInfo& m = naming_flags([&]() -> const ModelInfo& { return find_model(f.model); });
+  const bool graph = m.kind != ModelKind::image;
   if (f.dataset.empty()) f.dataset = graph ? "cora" : "mnist";
-  if (f.epochs < 0) f.epochs = graph ? 200 : 10;
-  if (f.lr < 0) f.lr = graph ? 0.01 : 1e-3;
-  if (f.hidden < 0) f.hidden = graph ? 32 : 400;
-  if (f.latent < 0) f.latent = graph ? 16 : 20;
+  if (f.epochs < 0) f.epochs = m.defaults.epochs;
+  if (f.lr < 0) f.lr = m.defaults.lr;
+  if (f.hidden < 0) f.hidden = m.defaults.hidden;
+  if (f.latent < 0) f.latent = m.defaults.latent;
+  if (f.batch < 0) f.batch = m.defaults.batch;
   check(f.epochs >= 1, "--epochs: expected at least 1, got ", f.epochs);
   check(f.lr > 0 && f.lr < 10, "--lr: expected a value in (0, 10), got ", f.lr);
   check(f.hidden >= 1 && f.hidden <= 65536, "--hidden: expected 1..65536, got ", f.hidden);
   check(f.latent >= 1 && f.latent <= 65536, "--latent: expected 1..65536, got ", f.latent);
-  check(f.batch >= 1, "--batch: expected at least 1, got ", f.batch);
+  check(m.defaults.batch == 0 || f.batch >= 1, "--batch: expected at least 1, got ", f.batch);
   check(f.seeds >= 1 && f.seeds <= 1000, "--seeds: expected 1..1000, got ", f.seeds);
   check(f.threads >= 0 && f.threads <= 1024, "--threads: expected 0 (all) .. 1024, got ",
         f.threads);
@@ -39,10 +52,21 @@ void resolve_defaults(TrainFlags& f) {
   check(f.dropout >= 0 && f.dropout < 1, "--dropout: expected [0, 1), got ", f.dropout);
   check(f.eval_every >= 0, "--eval-every: expected 0 (never) or more, got ", f.eval_every);
   check(f.resume.empty() || f.seeds == 1, "--resume continues one run: it cannot go with --seeds");
-  check(graph || f.decoder == "fused", "--decoder applies to gae and vgae only");
-  check(f.decoder == "fused" || f.decoder == "dense" || f.decoder == "sampled",
-        "--decoder: expected fused, dense or sampled, got '", f.decoder, "'");
-  check_dataset_name(f.dataset, graph);
+  // The decoder: one of the row's, its first by default; a model without one refuses it.
+  check(!m.decoders.empty() || f.decoder.empty(), "--decoder applies to ",
+        model_names_where([](const ModelInfo& r) { return !r.decoders.empty(); }), " only");
+  if (f.decoder.empty() && !m.decoders.empty()) f.decoder = m.decoders.front();
+  if (!m.decoders.empty()) naming_flags([&] { check_choice("decoder", f.decoder, m.decoders); });
+  // A dataset of the model's kind, named with the models that train on it.
+  if (graph && is_image_dataset(f.dataset))
+    fail("--dataset: '", f.dataset, "' is an image dataset; ",
+         model_names_where([](const ModelInfo& r) { return r.kind != ModelKind::image; }),
+         " train on graphs: ", graph_dataset_names());
+  if (!graph && is_graph_dataset(f.dataset))
+    fail("--dataset: '", f.dataset, "' is a graph dataset; ",
+         model_names_where([](const ModelInfo& r) { return r.kind == ModelKind::image; }),
+         " train on images: ", image_dataset_names());
+  naming_flags([&] { check_dataset_name(f.dataset, graph); });
 }
 
 double peak_rss_mib() {
@@ -50,16 +74,5 @@ double peak_rss_mib() {
   getrusage(RUSAGE_SELF, &u);
   return (double)u.ru_maxrss / 1024.0;  // Linux reports KiB
 }
-
-void install_interrupt_handlers() {
-  struct sigaction sa{};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
-
-int pending_signal() { return g_signal.load(); }
-void clear_pending_signal() { g_signal.store(0); }
 
 }  // namespace vgrad::tools

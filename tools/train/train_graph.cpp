@@ -7,7 +7,7 @@
 
 #include "autograd/profile.h"
 #include "datasets/registry.h"
-#include "models/factory.h"
+#include "models/registry.h"
 #include "models/link_training.h"
 #include "tools/plot/pca.h"
 #include "tools/plot/plot.h"
@@ -20,12 +20,6 @@ namespace vgrad::tools {
 namespace {
 
 using nlohmann::json;
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
 
 json identity_of(const TrainFlags& f, uint64_t seed) {
   return {{"model", f.model},   {"dataset", f.dataset}, {"seed", seed},
@@ -95,6 +89,8 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
     if (!f.quiet) progress.update(e.epoch, text);
   };
   LinkRun run{*model, opt, rng, split, targets};
+  // From here to the written outputs a signal is deferred: the step ends, a checkpoint is written.
+  DeferSignals defer;
   train_link(run, first, f.epochs, f.eval_every, on_epoch, [] { return pending_signal() != 0; });
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   progress.finish();
@@ -118,7 +114,7 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
   json result = {{"seed", seed},          {"test_auc", test.auc}, {"test_ap", test.ap},
                  {"val_auc", val.auc},    {"val_ap", val.ap},     {"epochs_run", ran},
                  {"sec_per_epoch", ran > 0 ? wall / ran : 0.0},
-                 {"step_seconds_median", median(step_seconds)}};
+                 {"step_seconds_median", step_seconds.empty() ? 0.0 : median(step_seconds)}};
   if (!out_dir.empty()) {
     profile::Scope scope("checkpoint and pictures");  // the embedding is not training
     write_jsonl(join_path(out_dir, "metrics.jsonl"), history);

@@ -5,7 +5,7 @@
 
 #include "autograd/profile.h"
 #include "datasets/registry.h"
-#include "models/factory.h"
+#include "models/registry.h"
 #include "models/image_training.h"
 #include "tools/plot/pca.h"
 #include "tools/plot/plot.h"
@@ -101,6 +101,8 @@ json run_image_training(const TrainFlags& f) {
     save_run_checkpoint(path, *model, opt, rng, meta, std::move(extra));
   };
   auto stop = [] { return pending_signal() != 0; };
+  // From here to the written outputs a signal is deferred: the batch ends, a checkpoint is written.
+  DeferSignals defer;
   std::vector<double> epoch_seconds;
   double train_loss = 0;
   for (int epoch = first; epoch <= f.epochs; ++epoch) {

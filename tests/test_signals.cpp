@@ -1,0 +1,96 @@
+// Ctrl-C and SIGTERM before training: the real `vgrad` binary, busy drawing a large synthetic
+// graph, must end at once with 128 + signal and leave nothing in its --out folder. (During
+// training a signal finishes the step and writes a checkpoint: tests/test_train_runs.cpp.)
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <filesystem>
+
+#include "tests/bad_input_util.h"
+
+using namespace vgrad::testing;
+
+namespace {
+
+// About 10 s of drawing and splitting before the first step on this machine.
+const char* kSlowGraph = "synthetic:nodes=50000,p_in=0.0005,p_out=0.00001";
+
+struct Stopped {
+  int code = -1, signal = 0;
+  double seconds = 0;  // from the signal to the exit
+  bool timed_out = false;
+};
+
+// Starts vgrad ARGS, sends `sig` after `delay_ms`, waits at most 2 s for the exit.
+Stopped signal_after(const std::vector<std::string>& args, int sig, int delay_ms,
+                     const std::string& dir) {
+  std::vector<std::string> argv_s = {vgrad_binary()};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string err = dir + "/stderr";
+  const pid_t pid = fork();
+  if (pid == 0) {  // only async-signal-safe calls until exec
+    const int fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int null = open("/dev/null", O_WRONLY);
+    if (fd < 0 || null < 0 || dup2(null, 1) < 0 || dup2(fd, 2) < 0) _exit(126);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+  kill(pid, sig);
+  Stopped s;
+  const auto t0 = std::chrono::steady_clock::now();
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() - t0 > std::chrono::seconds(2)) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      s.timed_out = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (WIFEXITED(status)) s.code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) s.signal = WTERMSIG(status);
+  return s;
+}
+
+std::vector<std::string> files_under(const std::string& dir) {
+  std::vector<std::string> found;
+  if (!std::filesystem::exists(dir)) return found;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (!e.is_directory()) found.push_back(e.path().string());
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("signals: SIGINT / SIGTERM while a graph is drawn end vgrad at once, nothing written") {
+  REQUIRE_MESSAGE(std::filesystem::exists(vgrad_binary()), "run `make` first");
+  struct Case {
+    std::vector<std::string> args;
+    int sig, code;
+  };
+  TempDir d;
+  const std::string out = d / "run";
+  const std::vector<std::string> train = {"train", "--model", "gae", "--dataset", kSlowGraph,
+                                          "--quiet", "--threads", "1", "--out", out};
+  const std::vector<Case> cases = {
+      {train, SIGINT, 130},
+      {train, SIGTERM, 143},
+      {{"data", kSlowGraph}, SIGTERM, 143},
+  };
+  for (const Case& c : cases) {
+    const Stopped s = signal_after(c.args, c.sig, 300, d.str());
+    INFO("vgrad ", c.args[0], " with signal ", c.sig, "; stderr: ", read_bytes(d / "stderr"));
+    CHECK_FALSE(s.timed_out);
+    CHECK(s.signal == 0);
+    CHECK(s.code == c.code);
+    CHECK(s.seconds < 2);
+    const std::vector<std::string> left = files_under(out);
+    CHECK_MESSAGE(left.empty(), "written: ", left.empty() ? "" : left[0]);
+  }
+}
