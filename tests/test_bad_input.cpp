@@ -28,6 +28,18 @@ struct Row {
 
 std::string flip(std::string b, size_t at) { return b[at] ^= 1, b; }
 std::string be(uint32_t v) { return be32(v); }
+// A ring of n nodes with sparse ids past the node limit (1e9 + 7 k).
+std::string sparse_ring(int n) {
+  std::string s;
+  for (int k = 0; k < n; ++k) s += std::to_string(1000000000 + 7 * k) + " " + std::to_string(1000000000 + 7 * ((k + 1) % n)) + "\n";
+  return s;
+}
+// A ring of n nodes named "nK" + suffix, with weights, fields separated by sep.
+std::string named_ring(int n, char sep = ',', const std::string& suffix = "") {
+  std::string s;
+  for (int k = 0; k < n; ++k) s += "n" + std::to_string(k) + suffix + sep + "n" + std::to_string((k + 1) % n) + suffix + sep + std::to_string(1 + k % 3) + ".5\n";
+  return s;
+}
 
 // DIR/x.ckpt: a valid checkpoint (magic, size, CRC) whose run description is `run`.
 Make checkpoint_with_run(const std::string& run) {
@@ -62,10 +74,23 @@ std::vector<Row> rows(const std::string& good) {  // good: a vgae checkpoint, sy
   // ---- edge lists (a bare "u v" file) ----
   {"edges non-numeric", files({{"e.txt", "0 1\n1 2\n2 x\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:3: expected an integer node id, found 'x'", 1},
   {"edges negative id", files({{"e.txt", "0 1\n1 -2\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:2: expected a node id >= 0, found -2", 1},
-  {"edges id past the node limit", files({{"e.txt", "0 99999999\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:1: expected a node id below 16777216 (the node limit), found 99999999", 1},
-  {"edges id too big for 64 bits", files({{"e.txt", "0 99999999999999999999\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:1: expected an integer node id, found '99999999999999999999'", 1},
+  {"edges sparse ids past the node limit are renumbered", files({{"e.txt", sparse_ring(30)}}), "data edgelist:{D}/e.txt", "", 0, {}, "\"nodes\": 30,"},
+  {"edges integer ids, then one too big for 64 bits", files({{"e.txt", "0 1\n0 99999999999999999999\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:2: expected an integer node id, found '99999999999999999999' (the first edge, on line 1, has integer ids, so every id must be one)", 1},
   {"edges truncated line", files({{"e.txt", "0 1\n1\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:2: expected 2 fields 'u v', found 1", 1},
-  {"edges three fields", files({{"e.txt", "0 1 2\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:1: expected 2 fields 'u v', found 3", 1},
+  {"edges four fields", files({{"e.txt", "0 1 2 3\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:1: expected 2 or 3 fields 'u v[ weight]', found 4", 1},
+  {"edges weight not positive", files({{"e.txt", "0 1 2\n1 2 -1\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:2: expected a weight that is a finite positive number, found '-1'", 1},
+  {"edges weight zero", files({{"e.txt", "0 1 0\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:1: expected a weight that is a finite positive number, found '0'", 1},
+  {"edges weight infinite", files({{"e.txt", "0 1 1\n1 2 inf\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:2: expected a weight that is a finite positive number, found 'inf'", 1},
+  {"edges weight not a number", files({{"e.txt", "0 1 1\n1 2 heavy\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:2: expected a weight, found 'heavy'", 1},
+  {"edges weight beyond double", files({{"e.txt", "0 1 1\n1 2 1e999\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:2: expected a weight, found '1e999'", 1},
+  {"csv header only", files({{"e.csv", "# exported\nsource,target\n"}}), "data edgelist:{D}/e.csv", "{D}/e.csv:2: found only a header line ('source,target'), expected edges after it", 1},
+  {"csv header, then a short line", files({{"e.csv", "source,target,weight\na,b,1\nb,c\n"}}), "data edgelist:{D}/e.csv", "{D}/e.csv:3: expected 3 fields 'u,v,weight', found 2 (line 1, the header, sets the column count)", 1},
+  {"csv header, then a long line", files({{"e.csv", "from,to\na,b\nb,c,2\n"}}), "data edgelist:{D}/e.csv", "{D}/e.csv:3: expected 2 fields 'u,v', found 3 (line 1, the header, sets the column count)", 1},
+  {"csv empty id", files({{"e.csv", "a,b\n,c\n"}}), "data edgelist:{D}/e.csv", "{D}/e.csv:2: expected a node id, found an empty field", 1},
+  {"csv header, string ids and weights load", files({{"e.csv", "source,target,weight\n" + named_ring(30)}}), "data edgelist:{D}/e.csv", "", 0, {}, "\"nodes\": 30,"},
+  {"--sep forced tab: a space stays inside an id", files({{"e.tsv", named_ring(30, '\t', " x")}}), "data edgelist:{D}/e.tsv --sep tab", "", 0, {}, "\"nodes\": 30,"},
+  {"--sep forced comma on a tab file", files({{"e.tsv", "a\tb\nb\tc\n"}}), "data edgelist:{D}/e.tsv --sep comma", "{D}/e.tsv:1: expected 2 or 3 fields 'u,v[,weight]', found 1", 1},
+  {"--sep unknown", nothing(), "data edgelist:{D}/e.txt --sep semicolon", "vgrad data: --sep: expected auto, comma, tab or space, found 'semicolon'", 2},
   {"edges empty file", files({{"e.txt", ""}}), "data edgelist:{D}/e.txt", "{D}/e.txt: empty graph: expected at least one edge between two distinct nodes, found none", 1},
   {"edges only comments", files({{"e.txt", "# nothing\n\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt: empty graph: expected at least one edge", 1},
   {"edges only self-loops", files({{"e.txt", "3 3\n4 4\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt: empty graph: expected at least one edge between two distinct nodes, found none", 1},
