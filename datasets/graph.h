@@ -8,6 +8,22 @@
 //                 num_edges_undirected / num_feature_nonzeros are checked when present
 // Blank lines and '#' comments are skipped. Duplicate edges and self-loops are dropped,
 // counted and reported in Graph::warnings.
+//
+// A bare edge-list file (edgelist:FILE), as people have them:
+//   separator  ',' when the first data line has a comma, else spaces/tabs in any mix ('\t'
+//              alone when a tab-separated field holds a space); or forced (EdgeListOptions)
+//   header     optional: the first data line is one when all its fields are column names
+//              (source, target, src, dst, from, to, u, v, node1, node2, weight, ...) or when
+//              one of its fields is not a number where the next line's is
+//   ids        integers or strings, decided by the first edge. Integers that fill at least half
+//              of 0..largest (and stay below the node limit) are the node numbers themselves
+//              (N = largest + 1). Otherwise, sparse integers or strings, they map to 0..N-1 in
+//              sorted order (numeric for integers, bytes for strings): the numbering depends on
+//              the graph, not on the order of the lines. Graph::node_ids keeps them.
+//   weights    an optional third column, a finite positive number: Graph::edge_weights.
+//   direction  ignored: (u, v) and (v, u) are one undirected edge; when both are given with
+//              different weights the larger is kept, and a warning counts such pairs.
+// Every line must have as many fields as the first (or the header).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -32,6 +48,12 @@ struct Graph {
   int64_t self_loops_dropped = 0;
   int64_t duplicate_edges_dropped = 0;
   std::vector<std::string> warnings;      // for the caller to print (library code is silent)
+  // Node i's id in the source file, when the reader renumbered (string or sparse ids); empty:
+  // node i is id i.
+  std::vector<std::string> node_ids;
+  // One positive weight per edge (parallel to `edges`), or empty: unweighted. Only the GCN
+  // encoders' A_hat uses them (see split.h); the split and the loss's 0/1 targets do not.
+  std::vector<float> edge_weights;
 
   int64_t num_features() const { return features ? features->cols() : num_nodes; }
   int64_t feature_nonzeros() const { return features ? features->nnz() : num_nodes; }
@@ -41,14 +63,20 @@ struct Graph {
 
 // A folder in the layout above.
 Graph read_graph_folder(const std::string& dir, const std::string& name = "");
-// A bare "u v" edge-list file: N = largest id + 1, featureless, unlabelled.
-Graph read_edge_list(const std::string& path, const std::string& name = "");
+struct EdgeListOptions {
+  char sep = 0;   // 0: detect from the first data line; ',', '\t', or ' ' (spaces and tabs)
+};
+// A bare edge-list file in the rules above: featureless, unlabelled.
+Graph read_edge_list(const std::string& path, const std::string& name = "",
+                     const EdgeListOptions& opt = {});
 // LINQS Cora: DIR/cora.content ("paper_id flags... class") and DIR/cora.cites
 // ("cited citing"); paper ids map to 0..N-1 in content order, classes sorted by name.
 Graph read_linqs_cora(const std::string& dir);
 
 // Sorts, drops self-loops and duplicates (counting them), orients u < v. `source` names the
 // file in the warning and becomes g.source. Throws on an empty result ("empty graph").
-void finish_edges(Graph& g, std::vector<Edge> raw, const std::string& source);
+// `weights`, empty or one per raw edge, become g.edge_weights (a duplicate keeps the largest).
+void finish_edges(Graph& g, std::vector<Edge> raw, const std::string& source,
+                  std::vector<float> weights = {});
 
 }  // namespace vgrad

@@ -58,7 +58,8 @@ void check_dataset_name(const std::string& name, bool want_graph) {
   }
 }
 
-Graph load_graph_dataset(const std::string& name, const std::string& data_dir) {
+Graph load_graph_dataset(const std::string& name, const std::string& data_dir,
+                         const EdgeListOptions& edge_list) {
   if (name == "cora" || name == "citeseer" || name == "pubmed") {
     const std::string dir = data_dir + "/planetoid-text/" + name;
     need_dir(dir, name);
@@ -75,7 +76,7 @@ Graph load_graph_dataset(const std::string& name, const std::string& data_dir) {
     check(!path.empty(), "edgelist: expected edgelist:PATH (a file or folder), found no path");
     check(fs::exists(path), path, ": cannot open (no such file or folder) for dataset ", name);
     const std::string stem = fs::path(path).filename().string();
-    return fs::is_directory(path) ? read_graph_folder(path, stem) : read_edge_list(path, stem);
+    return fs::is_directory(path) ? read_graph_folder(path, stem) : read_edge_list(path, stem, edge_list);
   }
   fail("unknown graph dataset '", name,
        "' (expected cora, citeseer, pubmed, cora-linqs, synthetic[:k=v,...], edgelist:PATH)");

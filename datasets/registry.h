@@ -2,7 +2,8 @@
 //   cora, citeseer, pubmed   DATA/planetoid-text/NAME (the plain-text graph layout)
 //   cora-linqs               DATA/cora/cora.content + cora.cites (LINQS original)
 //   synthetic[:k=v,...]      a seeded stochastic block model (datasets/synthetic.h)
-//   edgelist:PATH            a user's graph: a bare "u v" file or a folder in the text layout
+//   edgelist:PATH            a user's graph: an edge-list file (graph.h's rules: header,
+//                            separator, string ids, weights) or a folder in the text layout
 //   mnist, fashion-mnist     DATA/mnist, DATA/fashion-mnist or /usr/share/datasets/fashion-mnist
 #pragma once
 #include <string>
@@ -23,7 +24,9 @@ const char* image_dataset_names();  // "mnist or fashion-mnist"
 // edgelist: path present; throws "dataset: ..." naming the choices. Files are not opened: a
 // missing one is the reader's error.
 void check_dataset_name(const std::string& name, bool want_graph);
-Graph load_graph_dataset(const std::string& name, const std::string& data_dir);
+// `edge_list` applies to edgelist:FILE (a bare file; folders keep their own format).
+Graph load_graph_dataset(const std::string& name, const std::string& data_dir,
+                         const EdgeListOptions& edge_list = {});
 ImageDataset load_image_dataset(const std::string& name, const std::string& data_dir);
 
 }  // namespace vgrad

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <climits>
+#include <cmath>
 #include <vector>
 
 #include "autograd/check.h"
@@ -9,6 +11,45 @@
 #include "datasets/limits.h"
 
 namespace vgrad {
+namespace {
+
+// Nodes of class c are c, c + K, c + 2K, ... (node i has class i % K).
+int64_t class_size(const SbmOptions& o, int c) {
+  return (o.num_nodes - c + o.num_classes - 1) / o.num_classes;
+}
+
+// Every pair of block a's nodes with block b's (a < b), or every unordered pair inside block a
+// (a == b), is an edge with probability p, independently: the old N^2/2 Bernoulli trials in
+// distribution. Instead of one trial per pair, the gap to the next edge is drawn directly:
+// the number of failures before a success is geometric, floor(log(1 - r) / log(1 - p)), so
+// the cost is O(edges + block sizes) (Batagelj & Brandes 2005; networkx's fast_gnp_random_graph).
+void draw_block_pair(const SbmOptions& o, int a, int b, double p, Rng& rng, std::vector<Edge>& out) {
+  const int64_t na = class_size(o, a), nb = class_size(o, b), k = o.num_classes;
+  if (p <= 0 || na == 0 || nb == 0) return;
+  const double log_q = std::log1p(-p);  // -inf for p == 1: every gap is 0
+  auto gap = [&]() -> int64_t {
+    if (p >= 1) return 0;
+    const double g = std::floor(std::log1p(-rng.uniform_double()) / log_q);
+    return g < 9.0e18 ? (int64_t)g : INT64_MAX / 2;   // past any block: ends the walk
+  };
+  if (a != b) {
+    // Pairs (x, y) in block a x block b, numbered t = x * nb + y.
+    const int64_t pairs = na * nb;
+    for (int64_t t = gap(); t < pairs; t += 1 + gap())
+      out.emplace_back((int32_t)(a + k * (t / nb)), (int32_t)(b + k * (t % nb)));
+    return;
+  }
+  // Unordered pairs inside the block, row by row: (x, y) with y < x, as networkx walks them.
+  int64_t x = 1, y = -1;
+  for (;;) {
+    y += 1 + gap();
+    while (y >= x && x < na) y -= x, ++x;
+    if (x >= na) return;
+    out.emplace_back((int32_t)(a + k * y), (int32_t)(a + k * x));
+  }
+}
+
+}  // namespace
 
 void check_sbm_options(const SbmOptions& o) {
   check(o.num_nodes >= 2, "synthetic: expected nodes >= 2, found ", o.num_nodes);
@@ -27,7 +68,7 @@ void check_sbm_options(const SbmOptions& o) {
 Graph make_sbm(const SbmOptions& o) {
   check_sbm_options(o);
 
-  // Up front, so a large spec is refused before the O(N^2) draw: each edge is 8 bytes, twice
+  // Up front, so a large spec is refused before the draw: each edge is 8 bytes, twice
   // while finish_edges sorts a copy; each feature nonzero a COO triple and a CSR entry.
   const double n = (double)o.num_nodes, k = (double)o.num_classes;
   const double expected = o.p_in * n * (n / k - 1) / 2 + o.p_out * n * n * (k - 1) / k / 2;
@@ -42,13 +83,11 @@ Graph make_sbm(const SbmOptions& o) {
   g.labels.resize(o.num_nodes);
   for (int64_t i = 0; i < o.num_nodes; ++i) g.labels[i] = (int)(i % o.num_classes);
 
-  // O(N^2) Bernoulli trials: fine for the few thousand nodes a test or demo needs.
   std::vector<Edge> edges;
-  for (int64_t i = 0; i < o.num_nodes; ++i)
-    for (int64_t j = i + 1; j < o.num_nodes; ++j) {
-      const double p = g.labels[i] == g.labels[j] ? o.p_in : o.p_out;
-      if (rng.uniform_double() < p) edges.emplace_back((int32_t)i, (int32_t)j);
-    }
+  edges.reserve((size_t)(expected + 6 * std::sqrt(expected) + 16));
+  for (int a = 0; a < o.num_classes; ++a)
+    for (int b = a; b < o.num_classes; ++b)
+      draw_block_pair(o, a, b, a == b ? o.p_in : o.p_out, rng, edges);
   finish_edges(g, std::move(edges), "synthetic (seed " + std::to_string(o.seed) + ")");
 
   const int64_t block = o.num_features / o.num_classes;

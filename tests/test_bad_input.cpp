@@ -29,6 +29,18 @@ struct Row {
 
 std::string flip(std::string b, size_t at) { return b[at] ^= 1, b; }
 std::string be(uint32_t v) { return be32(v); }
+// A ring of n nodes with sparse ids past the node limit (1e9 + 7 k).
+std::string sparse_ring(int n) {
+  std::string s;
+  for (int k = 0; k < n; ++k) s += std::to_string(1000000000 + 7 * k) + " " + std::to_string(1000000000 + 7 * ((k + 1) % n)) + "\n";
+  return s;
+}
+// A ring of n nodes named "nK" + suffix, with weights, fields separated by sep.
+std::string named_ring(int n, char sep = ',', const std::string& suffix = "") {
+  std::string s;
+  for (int k = 0; k < n; ++k) s += "n" + std::to_string(k) + suffix + sep + "n" + std::to_string((k + 1) % n) + suffix + sep + std::to_string(1 + k % 3) + ".5\n";
+  return s;
+}
 
 // DIR/x.ckpt: a valid checkpoint (magic, size, CRC) whose run description is `run`.
 Make checkpoint_with_run(const std::string& run) {
@@ -63,10 +75,23 @@ std::vector<Row> rows(const std::string& good) {  // good: a vgae checkpoint, sy
   // ---- edge lists (a bare "u v" file) ----
   {"edges non-numeric", files({{"e.txt", "0 1\n1 2\n2 x\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:3: expected an integer node id, found 'x'", 1},
   {"edges negative id", files({{"e.txt", "0 1\n1 -2\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:2: expected a node id >= 0, found -2", 1},
-  {"edges id past the node limit", files({{"e.txt", "0 99999999\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:1: expected a node id below 16777216 (the node limit), found 99999999", 1},
-  {"edges id too big for 64 bits", files({{"e.txt", "0 99999999999999999999\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:1: expected an integer node id, found '99999999999999999999'", 1},
+  {"edges sparse ids past the node limit are renumbered", files({{"e.txt", sparse_ring(30)}}), "data edgelist:{D}/e.txt", "", 0, {}, "\"nodes\": 30,"},
+  {"edges integer ids, then one too big for 64 bits", files({{"e.txt", "0 1\n0 99999999999999999999\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:2: expected an integer node id, found '99999999999999999999' (the first edge, on line 1, has integer ids, so every id must be one)", 1},
   {"edges truncated line", files({{"e.txt", "0 1\n1\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:2: expected 2 fields 'u v', found 1", 1},
-  {"edges three fields", files({{"e.txt", "0 1 2\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:1: expected 2 fields 'u v', found 3", 1},
+  {"edges four fields", files({{"e.txt", "0 1 2 3\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:1: expected 2 or 3 fields 'u v[ weight]', found 4", 1},
+  {"edges weight not positive", files({{"e.txt", "0 1 2\n1 2 -1\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:2: expected a weight that is a finite positive number, found '-1'", 1},
+  {"edges weight zero", files({{"e.txt", "0 1 0\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:1: expected a weight that is a finite positive number, found '0'", 1},
+  {"edges weight infinite", files({{"e.txt", "0 1 1\n1 2 inf\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:2: expected a weight that is a finite positive number, found 'inf'", 1},
+  {"edges weight not a number", files({{"e.txt", "0 1 1\n1 2 heavy\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:2: expected a weight, found 'heavy'", 1},
+  {"edges weight beyond double", files({{"e.txt", "0 1 1\n1 2 1e999\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt:2: expected a weight, found '1e999'", 1},
+  {"csv header only", files({{"e.csv", "# exported\nsource,target\n"}}), "data edgelist:{D}/e.csv", "{D}/e.csv:2: found only a header line ('source,target'), expected edges after it", 1},
+  {"csv header, then a short line", files({{"e.csv", "source,target,weight\na,b,1\nb,c\n"}}), "data edgelist:{D}/e.csv", "{D}/e.csv:3: expected 3 fields 'u,v,weight', found 2 (line 1, the header, sets the column count)", 1},
+  {"csv header, then a long line", files({{"e.csv", "from,to\na,b\nb,c,2\n"}}), "data edgelist:{D}/e.csv", "{D}/e.csv:3: expected 2 fields 'u,v', found 3 (line 1, the header, sets the column count)", 1},
+  {"csv empty id", files({{"e.csv", "a,b\n,c\n"}}), "data edgelist:{D}/e.csv", "{D}/e.csv:2: expected a node id, found an empty field", 1},
+  {"csv header, string ids and weights load", files({{"e.csv", "source,target,weight\n" + named_ring(30)}}), "data edgelist:{D}/e.csv", "", 0, {}, "\"nodes\": 30,"},
+  {"--sep forced tab: a space stays inside an id", files({{"e.tsv", named_ring(30, '\t', " x")}}), "data edgelist:{D}/e.tsv --sep tab", "", 0, {}, "\"nodes\": 30,"},
+  {"--sep forced comma on a tab file", files({{"e.tsv", "a\tb\nb\tc\n"}}), "data edgelist:{D}/e.tsv --sep comma", "{D}/e.tsv:1: expected 2 or 3 fields 'u,v[,weight]', found 1", 1},
+  {"--sep unknown", nothing(), "data edgelist:{D}/e.txt --sep semicolon", "vgrad data: --sep: expected auto, comma, tab or space, found 'semicolon'", 2},
   {"edges empty file", files({{"e.txt", ""}}), "data edgelist:{D}/e.txt", "{D}/e.txt: empty graph: expected at least one edge between two distinct nodes, found none", 1},
   {"edges only comments", files({{"e.txt", "# nothing\n\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt: empty graph: expected at least one edge", 1},
   {"edges only self-loops", files({{"e.txt", "3 3\n4 4\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt: empty graph: expected at least one edge between two distinct nodes, found none", 1},
@@ -156,9 +181,9 @@ std::vector<Row> rows(const std::string& good) {  // good: a vgae checkpoint, sy
   {"data without a name", nothing(), "data", "vgrad data: name is required (see --help)", 2},
   {"data --seed -1", nothing(), "data synthetic --seed -1", "vgrad data: --seed: expected a non-negative integer, got -1 (see --help)", 2},
   // ---- memory limits: refused up front with the estimate ----
-  {"dense decoder over the memory limit", nothing(), train_gae + "--dataset synthetic:nodes=2000 --decoder dense", "vgrad train: error: --model gae on synthetic:nodes=2000 needs about |(2000 nodes, 40090 edges; largest: --decoder dense: 4 N x N float tensors of 15 MiB), more than the 32 MiB available (VGRAD_MEMORY_LIMIT_MB=32); use --decoder fused (the same loss in tiles, O(N d) memory)", 1, "VGRAD_MEMORY_LIMIT_MB=32"},
+  {"dense decoder over the memory limit", nothing(), train_gae + "--dataset synthetic:nodes=2000 --decoder dense", "vgrad train: error: --model gae on synthetic:nodes=2000 needs about |(2000 nodes, 40119 edges; largest: --decoder dense: 4 N x N float tensors of 15 MiB), more than the 32 MiB available (VGRAD_MEMORY_LIMIT_MB=32); use --decoder fused (the same loss in tiles, O(N d) memory)", 1, "VGRAD_MEMORY_LIMIT_MB=32"},
   {"fused decoder fits the same limit", nothing(), train_gae + "--dataset synthetic:nodes=2000", "", 0, "VGRAD_MEMORY_LIMIT_MB=32", "\"nodes\":2000"},
-  {"sampled negatives over memory", nothing(), train_gae + "--dataset synthetic --decoder sampled --negatives 100000000000", "--decoder sampled: 88800000000888 pairs per epoch (--negatives 100000000000)), more than the 4.0 GiB available (VGRAD_MEMORY_LIMIT_MB=4096); use fewer --negatives", 1, "VGRAD_MEMORY_LIMIT_MB=4096"},
+  {"sampled negatives over memory", nothing(), train_gae + "--dataset synthetic --decoder sampled --negatives 100000000000", "--decoder sampled: 89900000000899 pairs per epoch (--negatives 100000000000)), more than the 4.0 GiB available (VGRAD_MEMORY_LIMIT_MB=4096); use fewer --negatives", 1, "VGRAD_MEMORY_LIMIT_MB=4096"},
   {"synthetic graph refused before it is drawn", nothing(), train_gae + "--dataset synthetic:nodes=100000000", "vgrad train: error: synthetic:nodes=100000000 needs about 1.42 PiB (about 99999997500000 edges expected, 16 bytes each while sorted), more than the 4.0 GiB available (VGRAD_MEMORY_LIMIT_MB=4096)", 1, "VGRAD_MEMORY_LIMIT_MB=4096"},
   {"featureless graph with 16M nodes", cora({{"meta.txt", "num_nodes 16000000\n"}}), train_gae + "--dataset cora --data-dir {D}", "vgrad train: error: --model gae on cora needs about |(16000000 nodes, 30 edges; largest: |), more than the 4.0 GiB available (VGRAD_MEMORY_LIMIT_MB=4096)", 1, "VGRAD_MEMORY_LIMIT_MB=4096"},
   {"IDX header announcing too many images", mnist({{img + ".gz", idx_images(1).substr(0, 4) + be(1000000) + be(28) + be(28)}}), "data mnist --data-dir {D}", "{D}/mnist/train-images-idx3-ubyte.gz needs about 3.7 GiB (the header at byte 4 says 1000000 images of 28x28: 1 byte + 1 float per pixel), more than the 1.0 GiB available (VGRAD_MEMORY_LIMIT_MB=1024)", 1, "VGRAD_MEMORY_LIMIT_MB=1024"},

@@ -180,3 +180,54 @@ TEST_CASE("dataset synthetic: spec parsing and bad options") {
   CHECK_THROWS_WITH_AS(make_sbm(SbmOptions{.p_in = 0, .p_out = 0}), "synthetic (seed 0): empty graph: expected at least one edge between two distinct nodes, found none", Error);
   CHECK_THROWS_WITH_AS(make_sbm(SbmOptions{.p_in = 1.5}), "synthetic: expected p_in and p_out in [0, 1], found 1.5 and 0.005", Error);
 }
+
+TEST_CASE("dataset synthetic: the O(N + E) generator keeps the SBM's distribution") {
+  // Each block pair's edge count is Binomial(pairs, p): the total is within a few standard
+  // deviations of its mean, for each of several seeds, and so is the count inside classes.
+  SbmOptions o{.num_nodes = 20003, .num_classes = 4, .p_in = 0.002, .p_out = 0.0003, .seed = 0};
+  double mean_in = 0, var_in = 0, mean_out = 0, var_out = 0;
+  std::vector<double> size(4);
+  for (int c = 0; c < 4; ++c) size[c] = (double)((o.num_nodes - c + 3) / 4);
+  for (int a = 0; a < 4; ++a)
+    for (int b = a; b < 4; ++b) {
+      const double pairs = a == b ? size[a] * (size[a] - 1) / 2 : size[a] * size[b];
+      const double p = a == b ? o.p_in : o.p_out;
+      (a == b ? mean_in : mean_out) += pairs * p;
+      (a == b ? var_in : var_out) += pairs * p * (1 - p);
+    }
+  for (uint64_t seed : {0, 1, 2}) {
+    CAPTURE(seed);
+    o.seed = seed;
+    const Graph g = make_sbm(o);
+    CHECK(g.duplicate_edges_dropped == 0);
+    CHECK(g.self_loops_dropped == 0);
+    int64_t inside = 0;
+    for (auto [u, v] : g.edges) inside += g.labels[u] == g.labels[v];
+    const double outside = (double)g.edges.size() - (double)inside;
+    CHECK(std::abs((double)inside - mean_in) < 5 * std::sqrt(var_in));
+    CHECK(std::abs(outside - mean_out) < 5 * std::sqrt(var_out));
+    // Uniform over the pairs: edges among the first half of the nodes are about a quarter.
+    int64_t low = 0;
+    for (auto [u, v] : g.edges) low += v < o.num_nodes / 2;
+    CHECK(std::abs((double)low / (double)g.edges.size() - 0.25) < 0.02);
+    CHECK(g.edges == make_sbm(o).edges);   // deterministic for a seed
+  }
+  // p = 1 inside classes, 0 across: every pair inside each class exactly once.
+  const Graph full = make_sbm(SbmOptions{.num_nodes = 11, .num_classes = 2, .p_in = 1, .p_out = 0,
+                                         .num_features = 4, .features_per_node = 1});
+  CHECK(full.edges.size() == 6 * 5 / 2 + 5 * 4 / 2);
+  CHECK(full.duplicate_edges_dropped == 0);
+  for (auto [u, v] : full.edges) CHECK(u % 2 == v % 2);
+  // p = 1 everywhere: the complete graph.
+  const Graph complete = make_sbm(SbmOptions{.num_nodes = 9, .num_classes = 3, .p_in = 1, .p_out = 1,
+                                             .num_features = 3, .features_per_node = 1});
+  CHECK(complete.edges.size() == 9 * 8 / 2);
+}
+
+TEST_CASE("dataset synthetic: a million nodes, drawn in O(N + E)") {
+  // The old generator drew N^2/2 trials (5e11 here); the new one draws about E.
+  const Graph g = make_sbm(parse_sbm_spec(
+      "synthetic:nodes=1000000,classes=4,p_in=0.000024,p_out=0.00000266667,features=64,per_node=8,seed=1"));
+  CHECK(g.num_nodes == 1000000);
+  CHECK(std::abs((double)g.edges.size() - 4.0e6) < 2e4);
+}
