@@ -51,4 +51,19 @@ double mean_reciprocal_rank(const std::vector<float>& pos, const std::vector<flo
   return total / (double)pos.size();
 }
 
+double mean_reciprocal_rank_shared(const std::vector<float>& pos, const std::vector<float>& neg) {
+  check_scores("mean_reciprocal_rank_shared", "positive", pos);
+  check_scores("mean_reciprocal_rank_shared", "negative", neg);
+  std::vector<float> sorted(neg);
+  std::sort(sorted.begin(), sorted.end());
+  double total = 0;
+  for (float p : pos) {
+    const auto first = std::lower_bound(sorted.begin(), sorted.end(), p);
+    const auto last = std::upper_bound(first, sorted.end(), p);
+    const double above = (double)(sorted.end() - last), tied = (double)(last - first);
+    total += 1.0 / (above + 0.5 * tied + 1.0);
+  }
+  return total / (double)pos.size();
+}
+
 }  // namespace vgrad

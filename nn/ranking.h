@@ -22,4 +22,9 @@ double hits_at_k(const std::vector<float>& pos, const std::vector<float>& neg, i
 double mean_reciprocal_rank(const std::vector<float>& pos, const std::vector<float>& neg,
                             int64_t per_positive);
 
+// The same MRR when every positive is ranked against one shared pool (the split's test
+// negatives): equal to mean_reciprocal_rank with the pool repeated for each positive, in
+// O((P + M) log M) instead of O(P M) time and memory.
+double mean_reciprocal_rank_shared(const std::vector<float>& pos, const std::vector<float>& neg);
+
 }  // namespace vgrad

@@ -32,3 +32,14 @@ TEST_CASE("mean_reciprocal_rank: each positive against its own negatives; a tie 
   CHECK_THROWS_WITH(mean_reciprocal_rank({0.5f}, {0.1f, 0.2f, 0.3f}, 2),
                     doctest::Contains("3 negatives for 1 positives x 2"));
 }
+
+TEST_CASE("mean_reciprocal_rank_shared: equals the per-positive MRR with the pool repeated") {
+  // Pool (0.5, 0.7, 0.5): positive 0.5 -> 1 above, 2 tied: rank 3; 0.9 -> rank 1;
+  // 0.5f again -> 3; 0.1 -> 3 above: rank 4. MRR = (1/3 + 1 + 1/3 + 1/4) / 4.
+  const std::vector<float> pos = {0.5f, 0.9f, 0.5f, 0.1f}, pool = {0.5f, 0.7f, 0.5f};
+  std::vector<float> repeated;
+  for (size_t i = 0; i < pos.size(); ++i) repeated.insert(repeated.end(), pool.begin(), pool.end());
+  const double expected = (1.0 / 3 + 1 + 1.0 / 3 + 0.25) / 4;
+  CHECK(mean_reciprocal_rank_shared(pos, pool) == doctest::Approx(expected));
+  CHECK(mean_reciprocal_rank(pos, repeated, 3) == doctest::Approx(expected));
+}

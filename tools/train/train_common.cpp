@@ -34,12 +34,20 @@ void resolve_defaults(TrainFlags& f) {
   check(f.threads >= 0 && f.threads <= 1024, "--threads: expected 0 (all) .. 1024, got ",
         f.threads);
   check(f.negatives >= 1, "--negatives: expected at least 1, got ", f.negatives);
+  check(f.eval_negatives >= 0, "--eval-negatives: expected 0 (the split's test negatives) or more, got ",
+        f.eval_negatives);
+  check(graph || f.eval_negatives == 0, "--eval-negatives applies to gae and vgae only");
   check(f.features == "auto" || f.features == "none", "--features: expected auto or none, got '",
         f.features, "'");
   check(f.dropout >= 0 && f.dropout < 1, "--dropout: expected [0, 1), got ", f.dropout);
   check(f.eval_every >= 0, "--eval-every: expected 0 (never) or more, got ", f.eval_every);
   check(f.resume.empty() || f.seeds == 1, "--resume continues one run: it cannot go with --seeds");
   check(graph || f.decoder == "fused", "--decoder applies to gae and vgae only");
+  check(!graph || f.recon.empty(), "--recon applies to ae and vae only (gae and vgae "
+        "reconstruct edges with their decoder)");
+  if (!graph && f.recon.empty()) f.recon = "bce";
+  check(graph || f.recon == "bce" || f.recon == "mse", "--recon: expected bce or mse, got '",
+        f.recon, "'");
   check(f.decoder == "fused" || f.decoder == "dense" || f.decoder == "sampled",
         "--decoder: expected fused, dense or sampled, got '", f.decoder, "'");
   check_dataset_name(f.dataset, graph);
