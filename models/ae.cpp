@@ -2,7 +2,7 @@
 
 namespace vgrad {
 
-Ae::Ae(int64_t pixels, const ImageModelConfig& c, Rng& rng) {
+Ae::Ae(int64_t pixels, const ImageModelConfig& c, Rng& rng) : recon_(c.recon) {
   fc1_ = register_module("fc1", std::make_shared<Linear>(pixels, c.hidden, rng));
   fc2_ = register_module("fc2", std::make_shared<Linear>(c.hidden, c.latent, rng));
   fc3_ = register_module("fc3", std::make_shared<Linear>(c.latent, c.hidden, rng));
@@ -14,10 +14,8 @@ Tensor Ae::decode_logits(const Tensor& z) { return fc4_->forward(relu(fc3_->forw
 Tensor Ae::decode(const Tensor& z) { return sigmoid(decode_logits(z)); }
 Tensor Ae::reconstruct(const Tensor& x, Rng&) { return decode(encode(x)); }
 
-// Bernoulli cross-entropy summed over pixels and batch. Taken on the logits: the same value
-// as BCE(sigmoid(logits)) without a clamp, and stable when a pixel is confidently wrong.
 Tensor Ae::loss(const Tensor& x, Rng&) {
-  return bce_with_logits(decode_logits(encode(x)), x, Reduction::sum);
+  return reconstruction_error(decode_logits(encode(x)), x, recon_);
 }
 
 }  // namespace vgrad

@@ -1,5 +1,5 @@
 // The MNIST autoencoder: 784-400-Z-400-784, relu inside, a sigmoid on the output, trained on
-// the Bernoulli cross-entropy summed over pixels.
+// the Bernoulli cross-entropy summed over pixels (or the squared error: config.recon).
 #pragma once
 #include "models/image_model.h"
 
@@ -16,6 +16,7 @@ class Ae : public ImageModel {
  private:
   Tensor decode_logits(const Tensor& z);
   std::shared_ptr<Linear> fc1_, fc2_, fc3_, fc4_;
+  Recon recon_;
 };
 
 }  // namespace vgrad

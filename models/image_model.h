@@ -7,10 +7,20 @@
 
 namespace vgrad {
 
+// The reconstruction term of the AE's and VAE's loss, summed over pixels and the batch:
+//   bce: Bernoulli cross-entropy of the decoder's logits (the PyTorch example's choice);
+//   mse: ||x - sigmoid(logits)||^2, the squared error of the course's autoencoder.
+// Both from nn/losses. As a likelihood, mse is -log N(x; x_hat, I/2) minus (D/2) log pi.
+enum class Recon { bce, mse };
+Recon parse_recon(const std::string& name);  // "bce" or "mse"
+const char* recon_name(Recon recon);
+Tensor reconstruction_error(const Tensor& logits, const Tensor& x, Recon recon);
+
 // The reference's sizes (400, 20) are ae's and vae's row in models/registry.cpp.
 struct ImageModelConfig {
   int64_t hidden = 0;  // H
   int64_t latent = 0;  // Z
+  Recon recon = Recon::bce;
 };
 
 class ImageModel : public Module {

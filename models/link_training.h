@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "models/link_model.h"
+#include "nn/clustering.h"
 
 namespace vgrad {
 
@@ -39,5 +40,27 @@ void train_link(LinkRun& run, int first_epoch, int last_epoch, int eval_every,
 
 LinkScores evaluate_links(LinkModel& model, const std::vector<Edge>& pos,
                           const std::vector<Edge>& neg);
+
+// The embeddings used for evaluation (GAE: Z, VGAE: the mean), computed in eval mode.
+Tensor evaluation_embedding(LinkModel& model);
+
+// OGB's ranking metrics of the test edges (nn/ranking.h). per_edge == 0: the split's test
+// negatives are one shared pool for Hits@K and for every edge's MRR. per_edge == K: neg holds
+// K negatives per positive, edge i's at [i K, (i + 1) K); MRR ranks each edge against its
+// own K, Hits@K compares with the K-th highest of the whole pool.
+struct LinkRanking {
+  double hits10 = 0, hits50 = 0, hits100 = 0, mrr = 0;
+};
+LinkRanking rank_links(const Tensor& z, const std::vector<Edge>& pos, const std::vector<Edge>& neg,
+                       int64_t per_edge);
+
+// K non-edges of the whole graph (train, validation and test edges all excluded) per test
+// edge, from a generator of their own seeded by `seed`: training draws nothing from it, and
+// `vgrad eval` draws the same pairs again.
+std::vector<Edge> draw_eval_negatives(const LinkSplit& split, int64_t per_edge, uint64_t seed);
+
+// Node clustering of the evaluation embedding (nn/clustering.h): k-means, k = distinct
+// labels, 10 seeded k-means++ restarts; nodes labelled -1 are clustered but not scored.
+ClusterScores cluster_embedding(const Tensor& z, const std::vector<int>& labels, uint64_t seed);
 
 }  // namespace vgrad

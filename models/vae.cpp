@@ -2,7 +2,7 @@
 
 namespace vgrad {
 
-Vae::Vae(int64_t pixels, const ImageModelConfig& c, Rng& rng) {
+Vae::Vae(int64_t pixels, const ImageModelConfig& c, Rng& rng) : recon_(c.recon) {
   fc1_ = register_module("fc1", std::make_shared<Linear>(pixels, c.hidden, rng));
   fc_mu_ = register_module("fc_mu", std::make_shared<Linear>(c.hidden, c.latent, rng));
   fc_logvar_ = register_module("fc_logvar", std::make_shared<Linear>(c.hidden, c.latent, rng));
@@ -29,13 +29,11 @@ Tensor Vae::reconstruct(const Tensor& x, Rng& rng) {
   return decode(sample_z(mu, logvar, rng));
 }
 
-// -ELBO = sum BCE(x_hat, x) + KL, both summed over the batch. BCE is taken on the logits:
-// the same value as on sigmoid outputs, without a clamp.
+// -ELBO = sum BCE(x_hat, x) + KL (or the squared error + KL), both summed over the batch.
 Tensor Vae::loss(const Tensor& x, Rng& rng) {
   auto [mu, logvar] = encode_both(x);
   Tensor logits = decode_logits(sample_z(mu, logvar, rng));
-  return bce_with_logits(logits, x, Reduction::sum) +
-         kl_normal_logvar(mu, logvar, Reduction::sum);
+  return reconstruction_error(logits, x, recon_) + kl_normal_logvar(mu, logvar, Reduction::sum);
 }
 
 }  // namespace vgrad

@@ -60,6 +60,16 @@ TEST_CASE("train: graph JSON has every field, per seed and as mean/std") {
   CHECK(r["runs"][1]["seed"] == 43);
   const double mean = (r["runs"][0]["test_auc"].get<double>() + r["runs"][1]["test_auc"].get<double>()) / 2;
   CHECK(r["test_auc"].get<double>() == doctest::Approx(mean));
+  // Ranking and clustering: per seed, and the mean/std over seeds.
+  for (const char* key : {"hits@10", "hits@50", "hits@100", "mrr", "hits@10_std", "mrr_std"})
+    CHECK_MESSAGE(r["ranking"].contains(key), key);
+  for (const char* key : {"acc", "nmi", "ari", "acc_std", "nmi_std", "ari_std"})
+    CHECK_MESSAGE(r["clustering"].contains(key), key);
+  CHECK(r["clustering"]["k"] == 3);
+  const double acc0 = r["runs"][0]["clustering"]["acc"], acc1 = r["runs"][1]["clustering"]["acc"];
+  CHECK(r["clustering"]["acc"].get<double>() == doctest::Approx((acc0 + acc1) / 2));
+  CHECK(r["clustering"]["acc_std"].get<double>() == doctest::Approx(std::fabs(acc0 - acc1) / 2));
+  CHECK(acc0 > 0.5);  // three planted classes, separable: better than chance (1/3)
   CHECK(json::parse(r.dump()) == r);  // what stdout carries parses back
 }
 

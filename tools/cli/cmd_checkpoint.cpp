@@ -1,13 +1,16 @@
 // The commands that read a finished run's checkpoint: eval (scores again), sample (VAE
 // draws from the prior as a PNG grid) and export (embeddings or latents as .npy or .csv).
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 
 #include "datasets/registry.h"
 #include "models/registry.h"
 #include "models/image_training.h"
+#include "models/iwae.h"
 #include "models/link_training.h"
 #include "nn/atomic_file.h"
+#include "tools/train/eval_report.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/commands.h"
 #include "tools/plot/plot.h"
@@ -58,7 +61,9 @@ Restored restore(const std::string& path, std::string data_dir) {
     r.graph_model->eval();
   } else {
     r.images = load_image_dataset(r.meta.at("dataset"), data_dir);
-    ImageModelConfig c{.hidden = r.meta.at("hidden"), .latent = r.meta.at("latent")};
+    // Checkpoints from before --recon trained on bce.
+    ImageModelConfig c{.hidden = r.meta.at("hidden"), .latent = r.meta.at("latent"),
+                       .recon = parse_recon(r.meta.value("recon", "bce"))};
     r.image_model = make_image_model(kind, r.images.test.images.cols(), c, rng);
     r.image_model->load_from(ckpt, "model.");
     r.image_model->eval();
@@ -91,18 +96,58 @@ int cmd_eval(int argc, char** argv) {
   CLI::App app("Evaluate a checkpoint: test/validation AUC and AP (gae, vgae) or the test "
                "loss per sample (ae, vae), as JSON.", "vgrad eval");
   std::string ckpt, data_dir;
+  int64_t eval_negatives = 0;
+  std::string iw_text;
   add_common(app, ckpt, data_dir);
+  // --iw alone means K = 5000 (Burda et al.'s figure); --iw K chooses K.
+  CLI::Option* iw_option = app.add_option(
+      "--iw", iw_text, "vae: also the test negative log-likelihood (nats per image) by "
+      "importance sampling with K samples per image (the IWAE bound; default K 5000)")
+      ->expected(0, 1);
+  app.add_option("--eval-negatives", eval_negatives,
+                 "gae/vgae: rank each test edge against K non-edges of the whole graph for "
+                 "Hits@K and MRR (0: against the split's test negatives)")->capture_default_str();
   VGRAD_PARSE(app, argc, argv);
+  int64_t iw = 0;
+  if (auto code = check_flag_values(app, [&] {
+        check(eval_negatives >= 0, "--eval-negatives: expected 0 or more, got ", eval_negatives);
+        if (iw_option->count() == 0) return;
+        iw = 5000;
+        if (iw_text.empty()) return;
+        char* end = nullptr;
+        iw = std::strtoll(iw_text.c_str(), &end, 10);
+        check(*end == 0 && iw >= 1 && iw <= 1000000, "--iw: expected a sample count 1..1000000, got '",
+              iw_text, "'");
+      }))
+    return *code;
   Restored r = restore(ckpt, data_dir);
+  check(eval_negatives == 0 || r.graph_model, "--eval-negatives applies to gae and vgae "
+        "checkpoints; ", ckpt, " is ", r.meta["model"].dump());
+  check(iw == 0 || r.meta["model"] == "vae", "--iw: ", ckpt, " is a ", r.meta["model"].dump(),
+        " checkpoint; the importance-sampled likelihood needs a vae (an autoencoder defines "
+        "no p(x))");
   json out = {{"checkpoint", ckpt}, {"model", r.meta["model"]}, {"dataset", r.meta["dataset"]},
               {"seed", r.meta["seed"]}, {"epoch", r.meta["epoch"]}};
   if (r.graph_model) {
     const LinkScores test = evaluate_links(*r.graph_model, r.split->test_pos, r.split->test_neg);
     const LinkScores val = evaluate_links(*r.graph_model, r.split->val_pos, r.split->val_neg);
     out.update({{"test_auc", test.auc}, {"test_ap", test.ap}, {"val_auc", val.auc}, {"val_ap", val.ap}});
+    const Tensor z = evaluation_embedding(*r.graph_model);
+    const uint64_t seed = r.meta.at("seed").get<uint64_t>();
+    out["ranking"] = ranking_json(z, *r.split, eval_negatives, seed);
+    const json clustering = clustering_json(z, r.graph.labels, seed);
+    if (!clustering.is_null()) out["clustering"] = clustering;
   } else {
     Rng eval_rng(r.meta.at("seed").get<uint64_t>() + 1);  // the stream vgrad train evaluates with
     out["test_loss"] = evaluate_images(*r.image_model, r.images.test, 1000, eval_rng);
+  }
+  if (iw > 0) {
+    auto* vae = dynamic_cast<Vae*>(r.image_model.get());
+    Rng iw_rng(r.meta.at("seed").get<uint64_t>() + 4);
+    const auto t0 = std::chrono::steady_clock::now();
+    out["test_nll_iw"] = iwae_nll(*vae, r.images.test, iw, iw_rng);
+    out["iw_samples"] = iw;
+    out["iw_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   std::printf("%s\n", out.dump().c_str());
   return 0;

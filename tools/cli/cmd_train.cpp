@@ -102,6 +102,11 @@ int cmd_train(int argc, char** argv) {
                  "sampled (--negatives per edge)");
   app.add_option("--negatives", f.negatives, "negatives per edge for --decoder sampled")
       ->capture_default_str();
+  app.add_option("--eval-negatives", f.eval_negatives,
+                 "gae/vgae: rank each test edge against K non-edges of the whole graph for "
+                 "Hits@K and MRR (0: against the split's test negatives)")->capture_default_str();
+  app.add_option("--recon", f.recon, "ae/vae reconstruction loss: bce (Bernoulli "
+                 "cross-entropy, the default) or mse (squared error summed per image)");
   app.add_option("--features", f.features, "auto (the dataset's) or none (identity)")
       ->capture_default_str();
   app.add_option("--dropout", f.dropout, "gae/vgae dropout rate")->capture_default_str();

@@ -23,7 +23,9 @@ struct TrainFlags {
   std::string out;               // --out DIR
   std::string resume;            // --resume CKPT
   std::string decoder;
+  std::string recon;             // ae/vae: bce (default) or mse; graph models refuse it
   int64_t negatives = 1;
+  int64_t eval_negatives = 0;    // --eval-negatives K: K drawn negatives per test edge (0: the split's)
   std::string features = "auto"; // auto | none
   float dropout = 0.0f;
   int eval_every = 1;

@@ -47,6 +47,9 @@ void resolve_defaults(TrainFlags& f) {
   check(f.threads >= 0 && f.threads <= 1024, "--threads: expected 0 (all) .. 1024, got ",
         f.threads);
   check(f.negatives >= 1, "--negatives: expected at least 1, got ", f.negatives);
+  check(f.eval_negatives >= 0, "--eval-negatives: expected 0 (the split's test negatives) or more, got ",
+        f.eval_negatives);
+  check(graph || f.eval_negatives == 0, "--eval-negatives applies to gae and vgae only");
   check(f.features == "auto" || f.features == "none", "--features: expected auto or none, got '",
         f.features, "'");
   check(f.dropout >= 0 && f.dropout < 1, "--dropout: expected [0, 1), got ", f.dropout);
@@ -57,6 +60,12 @@ void resolve_defaults(TrainFlags& f) {
         model_names_where([](const ModelInfo& r) { return !r.decoders.empty(); }), " only");
   if (f.decoder.empty() && !m.decoders.empty()) f.decoder = m.decoders.front();
   if (!m.decoders.empty()) naming_flags([&] { check_choice("decoder", f.decoder, m.decoders); });
+  check(!graph || f.recon.empty(), "--recon applies to ",
+        model_names_where([](const ModelInfo& r) { return r.kind == ModelKind::image; }),
+        " only (graph models reconstruct edges with their decoder)");
+  if (!graph && f.recon.empty()) f.recon = "bce";
+  check(graph || f.recon == "bce" || f.recon == "mse", "--recon: expected bce or mse, got '",
+        f.recon, "'");
   // A dataset of the model's kind, named with the models that train on it.
   if (graph && is_image_dataset(f.dataset))
     fail("--dataset: '", f.dataset, "' is an image dataset; ",

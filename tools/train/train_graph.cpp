@@ -11,6 +11,7 @@
 #include "models/link_training.h"
 #include "tools/plot/pca.h"
 #include "tools/plot/plot.h"
+#include "tools/train/eval_report.h"
 #include "tools/train/progress.h"
 #include "tools/train/run_checks.h"
 #include "tools/train/run_files.h"
@@ -110,11 +111,17 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
   const LinkScores test = evaluate_links(*model, split.test_pos, split.test_neg);
   const LinkScores val = evaluate_links(*model, split.val_pos, split.val_neg);
   profile::mark("evaluate AUC/AP");
+  const Tensor z = evaluation_embedding(*model);
+  const json ranking = ranking_json(z, split, f.eval_negatives, seed);
+  const json clustering = clustering_json(z, g.labels, seed);
+  profile::mark("evaluate ranking and clustering");
   const int ran = f.epochs - first + 1;
   json result = {{"seed", seed},          {"test_auc", test.auc}, {"test_ap", test.ap},
                  {"val_auc", val.auc},    {"val_ap", val.ap},     {"epochs_run", ran},
                  {"sec_per_epoch", ran > 0 ? wall / ran : 0.0},
-                 {"step_seconds_median", step_seconds.empty() ? 0.0 : median(step_seconds)}};
+                 {"step_seconds_median", step_seconds.empty() ? 0.0 : median(step_seconds)},
+                 {"ranking", ranking}};
+  if (!clustering.is_null()) result["clustering"] = clustering;
   if (!out_dir.empty()) {
     profile::Scope scope("checkpoint and pictures");  // the embedding is not training
     write_jsonl(join_path(out_dir, "metrics.jsonl"), history);
@@ -158,6 +165,8 @@ json run_graph_training(const TrainFlags& f) {
     // Population std over seeds (numpy's default), as papers usually report.
     out[std::string(key) + "_std"] = std::sqrt(sq / (double)runs.size());
   }
+  add_nested_mean_std(out, runs, "ranking");
+  add_nested_mean_std(out, runs, "clustering");
   out["runs"] = runs;
   out["peak_rss_mib"] = peak_rss_mib();
   return out;

@@ -65,11 +65,13 @@ json run_image_training(const TrainFlags& f) {
   if (!f.out.empty()) make_dirs(f.out);  // before training: an interrupt writes here too
   const int64_t pixels = ds.train.images.cols();
   Rng rng(f.seed);
-  auto model = make_image_model(f.model, pixels, {.hidden = f.hidden, .latent = f.latent}, rng);
+  auto model = make_image_model(
+      f.model, pixels, {.hidden = f.hidden, .latent = f.latent, .recon = parse_recon(f.recon)}, rng);
   Adam opt(model->parameters(), {.lr = f.lr});
   profile::mark("build the model");
   const json identity = {{"model", f.model}, {"dataset", f.dataset}, {"seed", f.seed},
-                         {"hidden", f.hidden}, {"latent", f.latent}, {"batch", f.batch}};
+                         {"hidden", f.hidden}, {"latent", f.latent}, {"batch", f.batch},
+                         {"recon", f.recon}};
   json history = json::array();
   ImageEpochState state;
   int first = 1;
@@ -138,7 +140,8 @@ json run_image_training(const TrainFlags& f) {
   double total = 0;
   for (double s : epoch_seconds) total += s;
   json out = {{"model", f.model}, {"dataset", ds.name}, {"epochs", f.epochs}, {"seed", f.seed},
-              {"batch", f.batch}, {"lr", f.lr}, {"latent", f.latent}, {"threads", max_threads()},
+              {"batch", f.batch}, {"lr", f.lr}, {"latent", f.latent}, {"recon", f.recon},
+              {"threads", max_threads()},
               {"train_loss", train_loss}, {"test_loss", test_loss},
               {"sec_per_epoch", epoch_seconds.empty() ? 0.0 : total / (double)epoch_seconds.size()},
               {"peak_rss_mib", peak_rss_mib()}};

@@ -1,0 +1,64 @@
+// --recon mse|bce: the course's squared-error autoencoder beside the Bernoulli one.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "models/factory.h"
+#include "models/image_training.h"
+#include "tools/train/train.h"
+
+using namespace vgrad;
+
+TEST_CASE("recon: mse is the squared error of the sigmoid output, summed per image") {
+  // logits 0 and ln 3: sigmoid 1/2 and 3/4; targets 1 and 0: (1 - 1/2)^2 + (0 - 3/4)^2 = 13/16.
+  const Tensor logits = Tensor::from({1, 2}, {0.0f, std::log(3.0f)});
+  const Tensor x = Tensor::from({1, 2}, {1.0f, 0.0f});
+  CHECK(reconstruction_error(logits, x, Recon::mse).item() == doctest::Approx(13.0 / 16.0));
+  // bce: softplus(l) - x l = ln 2 + (ln 4 - 0) = ln 8.
+  CHECK(reconstruction_error(logits, x, Recon::bce).item() == doctest::Approx(std::log(8.0)));
+  CHECK(parse_recon("mse") == Recon::mse);
+  CHECK_THROWS_WITH(parse_recon("l1"), "--recon: expected bce or mse, got 'l1'");
+}
+
+TEST_CASE("recon: AE and VAE train on mse (the loss falls)") {
+  Rng data_rng(3);
+  ImageSet images;
+  images.rows = images.cols = 28;
+  images.images = Tensor::empty({64, 784});
+  for (int64_t i = 0; i < 64; ++i) {
+    images.labels.push_back((uint8_t)(i % 2));
+    for (int64_t p = 0; p < 784; ++p)  // two prototypes (top half / bottom half lit) plus noise
+      images.images.at(i * 784 + p) = std::clamp(
+          (((p / 28 < 14) == (i % 2 == 0)) ? 0.9f : 0.1f) + 0.05f * data_rng.normal(), 0.0f, 1.0f);
+  }
+  for (const std::string kind : {"ae", "vae"}) {
+    Rng rng(4);
+    auto model = make_image_model(kind, 784, {.hidden = 32, .latent = 4, .recon = Recon::mse}, rng);
+    Adam opt(model->parameters(), {.lr = 1e-3});
+    ImageRun run{*model, opt, rng, images, 16};
+    std::vector<double> per_sample;
+    for (int epoch = 1; epoch <= 15; ++epoch) {
+      ImageEpochState state;
+      CHECK(train_image_epoch(run, epoch, state));
+      per_sample.push_back(state.loss_sum / images.size());
+    }
+    INFO(kind, ": first ", per_sample.front(), " last ", per_sample.back());
+    // Untrained, each pixel is off by ~0.4: ~784 * 0.16 = 125; the prototypes fit to ~0.05^2.
+    CHECK(per_sample.front() > 50);
+    CHECK(per_sample.back() < 0.5 * per_sample.front());
+  }
+}
+
+TEST_CASE("recon: refused for graph models, defaulted to bce for image models") {
+  tools::TrainFlags f;
+  f.model = "gae";
+  f.recon = "mse";
+  CHECK_THROWS_WITH(tools::resolve_defaults(f), doctest::Contains("--recon applies to ae and vae only"));
+  f.model = "ae";
+  f.dataset = "";
+  f.recon = "";
+  tools::resolve_defaults(f);
+  CHECK(f.recon == "bce");
+  f.recon = "l2";
+  CHECK_THROWS_WITH(tools::resolve_defaults(f), "--recon: expected bce or mse, got 'l2'");
+}
