@@ -1,20 +1,41 @@
 // Elementwise unary ops. Each line gives y = f(x) and the local derivative dy/dx; the backward
 // is dL/dx = dL/dy * f'(x), with f' recomputed from x (capturing y would tie the result to its
 // own node, a reference cycle).
+#include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "autograd/ops.h"
 #include "autograd/parallel.h"
+#include "autograd/vecmath.h"
 
 namespace vgrad {
 namespace {
 
+// f(begin, end) over consecutive blocks of [0, n), in parallel when n is large: for the
+// array kernels of vecmath.h, each compiled at the processor's width.
+template <typename F>
+void for_each_block(int64_t n, F f) {
+  constexpr int64_t kBlock = 4096;
+  if (n < kernels::kParallelMin) {
+    if (n > 0) f(int64_t(0), n);
+    return;
+  }
+  const int64_t blocks = (n + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static)
+  for (int64_t b = 0; b < blocks; ++b) f(b * kBlock, std::min(n, (b + 1) * kBlock));
+}
+
+// f is y = f(x) per element, or an array kernel f(x, y, n) (vecmath.h's, at full width).
 template <typename F, typename DF>
 Tensor unary(const char* op, const Tensor& x, F f, DF df) {
   Tensor y = Tensor::empty(x.shape());
   const float* px = x.data();
   float* py = y.data();
-  kernels::for_each_index(x.numel(), [&](int64_t i) { py[i] = f(px[i]); });
+  if constexpr (std::is_invocable_v<F, const float*, float*, int64_t>)
+    for_each_block(x.numel(), [&](int64_t b, int64_t e) { f(px + b, py + b, e - b); });
+  else
+    kernels::for_each_index(x.numel(), [&](int64_t i) { py[i] = f(px[i]); });
   return record(op, y, {x}, [df](const Tensor& gy, const Inputs& in, Grads& g) {
     Tensor gx = Tensor::empty(in[0].shape());
     const float* pg = gy.data();
@@ -25,16 +46,6 @@ Tensor unary(const char* op, const Tensor& x, F f, DF df) {
   });
 }
 
-// Stable pieces: never exponentiate a large positive number.
-inline float stable_sigmoid(float x) {
-  if (x >= 0) return 1.0f / (1.0f + std::exp(-x));
-  const float e = std::exp(x);
-  return e / (1.0f + e);
-}
-inline float stable_softplus(float x) {  // log(1 + e^x) = max(x, 0) + log1p(e^-|x|)
-  return std::max(x, 0.0f) + std::log1p(std::exp(-std::fabs(x)));
-}
-
 }  // namespace
 
 // neg: y = -x;  dy/dx = -1
@@ -43,7 +54,7 @@ Tensor neg(const Tensor& x) {
 }
 // exp: y = e^x;  dy/dx = e^x
 Tensor exp(const Tensor& x) {
-  return unary("exp", x, [](float v) { return std::exp(v); }, [](float v) { return std::exp(v); });
+  return unary("exp", x, vecmath::exp_array, [](float v) { return vecmath::exp(v); });
 }
 // log: y = ln x;  dy/dx = 1/x   (x <= 0 gives -inf/NaN, as in every framework)
 Tensor log(const Tensor& x) {
@@ -66,8 +77,8 @@ Tensor relu(const Tensor& x) {
 }
 // sigmoid: y = 1 / (1 + e^-x);  dy/dx = y (1 - y)
 Tensor sigmoid(const Tensor& x) {
-  return unary("sigmoid", x, stable_sigmoid, [](float v) {
-    const float s = stable_sigmoid(v);
+  return unary("sigmoid", x, vecmath::sigmoid_array, [](float v) {
+    const float s = vecmath::sigmoid(v);
     return s * (1.0f - s);
   });
 }
@@ -79,11 +90,13 @@ Tensor tanh(const Tensor& x) {
   });
 }
 // softplus: y = log(1 + e^x);  dy/dx = sigmoid(x)
-Tensor softplus(const Tensor& x) { return unary("softplus", x, stable_softplus, stable_sigmoid); }
+Tensor softplus(const Tensor& x) {
+  return unary("softplus", x, vecmath::softplus_array, vecmath::sigmoid);
+}
 // log_sigmoid: y = log sigmoid(x) = -softplus(-x);  dy/dx = sigmoid(-x)
 Tensor log_sigmoid(const Tensor& x) {
-  return unary("log_sigmoid", x, [](float v) { return -stable_softplus(-v); },
-               [](float v) { return stable_sigmoid(-v); });
+  return unary("log_sigmoid", x, vecmath::log_sigmoid_array,
+               [](float v) { return vecmath::sigmoid(-v); });
 }
 
 // dropout: y = x * m / (1 - p), m ~ Bernoulli(1 - p) drawn in order from rng;  dy/dx = m / (1 - p)

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <csignal>
 
+#include "autograd/blas.h"
 #include "autograd/check.h"
 #include "datasets/registry.h"
 #include "tools/train/train.h"
@@ -33,6 +34,7 @@ void resolve_defaults(TrainFlags& f) {
   check(f.seeds >= 1 && f.seeds <= 1000, "--seeds: expected 1..1000, got ", f.seeds);
   check(f.threads >= 0 && f.threads <= 1024, "--threads: expected 0 (all) .. 1024, got ",
         f.threads);
+  kernels::parse_gemm_backend(f.gemm, "--gemm");  // also refuses a bad $VGRAD_GEMM
   check(f.negatives >= 1, "--negatives: expected at least 1, got ", f.negatives);
   check(f.features == "auto" || f.features == "none", "--features: expected auto or none, got '",
         f.features, "'");
