@@ -25,16 +25,23 @@ double scale_of(Reduction r, int64_t n) { return r == Reduction::mean ? 1.0 / (d
 
 Tensor reduce(const Tensor& x, Reduction r) { return r == Reduction::mean ? mean(x) : sum(x); }
 
-// w y softplus(-x) + (1 - y) softplus(x) summed over [begin, end) by kernels::lane_sum, with
+// w y softplus(-x) + (1 - y) softplus(x) summed over [begin, end) in kernels::lane_sum's
+// order (written out here: lane_sum itself is not inlined into the clones), with
 // softplus(-x) = softplus(x) - x: one softplus per element. Compiled for AVX-512 and for the
-// baseline (AVX2), picked by cpuid at load time; the same per-element arithmetic and the
-// same lane order in both, so the same bits.
+// baseline (AVX2), picked by cpuid at load time; the same per-element arithmetic and the same
+// lane order in both, so the same bits.
 __attribute__((target_clones("avx512f", "default"))) double bce_logits_sum(
     const float* x, const float* y, float w, int64_t begin, int64_t end) {
-  return kernels::lane_sum(begin, end, [&](int64_t i) {
+  auto term = [&](int64_t i) {
     const float sp = vecmath::softplus(x[i]);
     return (double)(w * y[i] * (sp - x[i]) + (1.0f - y[i]) * sp);
-  });
+  };
+  double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = begin;
+  for (; i + 8 <= end; i += 8)
+    for (int j = 0; j < 8; ++j) lane[j] += term(i + j);
+  for (int j = 0; i < end; ++i, ++j) lane[j] += term(i);
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
 
 // kernels::ordered_sum's blocks (the same cut, so the same bits), each summed by one call of
