@@ -10,7 +10,7 @@ BLAS_INC := -I/usr/include/x86_64-linux-gnu/openblas-openmp
 # -fno-math-errno lets sqrt become one instruction; we never enable floating-point traps nor
 # read errno after math calls, so results are unchanged.
 CXXFLAGS += -std=c++20 $(OPT) $(ARCH) -fno-trapping-math -fno-math-errno -g -Wall -Wextra -fopenmp -I. $(BLAS_INC) -MMD -MP
-LDLIBS   += -lopenblas -lz -fopenmp
+LDLIBS   += -lopenblas -ldnnl -lz -fopenmp
 
 # Two archives, as the layers: libvgrad.a is the library (autograd, nn, datasets, models);
 # libvgrad_tools.a is the command line's code (tools/*/), which the tests link too so they can

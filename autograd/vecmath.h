@@ -2,6 +2,8 @@
 // under -ffast-math, and a scalar expf call per element would dominate the all-pairs GAE
 // loss: Pubmed has 389 million node pairs per epoch). Both are within a few ulp of libm on
 // the ranges used here; tests/test_vecmath.cpp checks that against std::exp and std::log1p.
+// These are the project's one stable sigmoid and softplus (the ops, the losses and the fused
+// decoder all use them). The array forms at the end run at the processor's full width.
 #pragma once
 #include <cstdint>
 #include <bit>
@@ -25,6 +27,28 @@ inline float exp_nonpositive(float x) {
   const float er = p * r * r + r + 1.0f;
   const int32_t bits = ((int32_t)n + 127) << 23;  // 2^n as a float, n in [-126, 0]
   return er * std::bit_cast<float>(bits);
+}
+
+// e^x over the whole float range: +inf above 88.72, NaN for NaN, 0 below -103.9 (libm
+// gives denormals down to -103.3; below that both are 0). The same polynomial as above;
+// 2^n is applied as two factors 2^(n/2) 2^(n - n/2) so that n = 128 (x near 88.7, where
+// e^x is still finite) and the denormal range (n down to -150) need no special case.
+inline float exp(float x) {
+  x = x < -104.0f ? -104.0f : x;  // a NaN fails both tests and flows through
+  x = x > 89.0f ? 89.0f : x;
+  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float er = p * r * r + r + 1.0f;
+  const int32_t k = (int32_t)n, half = k >> 1;  // k in [-150, 129]: both factors normal
+  const float s1 = std::bit_cast<float>((half + 127) << 23);
+  const float s2 = std::bit_cast<float>((k - half + 127) << 23);
+  return x != x ? x : er * s1 * s2;
 }
 
 // log(1 + e) for e in [0, 1]: 2 atanh(s) with s = e / (2 + e) in [0, 1/3], summed as an odd
@@ -52,5 +76,13 @@ inline float sigmoid(float v) {
   const float inv = 1.0f / (1.0f + e);
   return v >= 0.0f ? inv : e * inv;
 }
+
+// y[i] = f(x[i]) for i < n, the loops compiled twice (AVX-512 and the build's baseline, AVX2)
+// and chosen at load time by cpuid (autograd/vecmath.cpp). Each element gets the same
+// arithmetic as the scalar function above, so both paths give the scalar function's bits.
+void exp_array(const float* x, float* y, int64_t n);
+void sigmoid_array(const float* x, float* y, int64_t n);
+void softplus_array(const float* x, float* y, int64_t n);
+void log_sigmoid_array(const float* x, float* y, int64_t n);  // -softplus(-x)
 
 }  // namespace vgrad::vecmath

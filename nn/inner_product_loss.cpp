@@ -20,28 +20,37 @@ struct Tile { int64_t i0, i1, j0, j1; };
 using vecmath::sigmoid;
 using vecmath::softplus;
 
-// Loss and dloss/dx for one tile of logits, labels first taken as all 0:
+// Loss and dloss/dx for one entry of a tile, its label first taken as 0:
 //   y = 0:  l = softplus(x),               dl/dx = sigmoid(x)
-// The few y = 1 entries are fixed up afterwards. The loop has no branches on labels and
-// calls only expf/logf, so g++ vectorises it (libmvec).
+// softplus and sigmoid share e = e^-|v| (vecmath.h spells each out alone).
+inline __attribute__((always_inline)) float negative_term(float* x) {
+  const float v = *x;
+  const float e = vecmath::exp_nonpositive(-__builtin_fabsf(v));
+  const float inv = 1.0f / (1.0f + e);
+  *x = v >= 0.0f ? inv : e * inv;
+  return (v > 0.0f ? v : 0.0f) + vecmath::log1p_unit(e);
+}
+
+// negative_term over a whole tile: returns the loss sum, leaves dl/dx in x. The few y = 1
+// entries are fixed up afterwards. No branches on labels and no libm calls, so the loop
+// vectorises; target_clones compiles it for AVX-512 (16 lanes, zmm) and for the baseline
+// (AVX2), chosen by cpuid at load time. The sum keeps 16 float lanes (lane j takes the
+// entries j mod 16 of each 256-entry block, then a fixed tree, then double): one zmm or two
+// ymm registers hold the same lanes, so both copies give the same bits (checked).
 // noinline: inlined into the OpenMP region, g++ 12 gives up on vectorising this loop.
-__attribute__((noinline)) double negatives_pass(float* x, int64_t n) {
+__attribute__((noinline, target_clones("avx512f", "default"))) double negatives_pass(float* x,
+                                                                                  int64_t n) {
   double total = 0;
   for (int64_t begin = 0; begin < n; begin += 256) {
-    // A float sum over at most 256 terms, then into double: the inner loop stays in
-    // 8-wide float registers.
     const int64_t end = std::min(n, begin + 256);
-    float part = 0;
-#pragma omp simd reduction(+ : part)
-    for (int64_t k = begin; k < end; ++k) {
-      // softplus and sigmoid share e = e^-|v| (vecmath.h spells each out alone).
-      const float v = x[k];
-      const float e = vecmath::exp_nonpositive(-__builtin_fabsf(v));
-      const float inv = 1.0f / (1.0f + e);
-      part += (v > 0.0f ? v : 0.0f) + vecmath::log1p_unit(e);
-      x[k] = v >= 0.0f ? inv : e * inv;
-    }
-    total += part;
+    float lane[16] = {};
+    int64_t k = begin;
+    for (; k + 16 <= end; k += 16)
+      for (int j = 0; j < 16; ++j) lane[j] += negative_term(x + k + j);
+    for (int j = 0; k < end; ++k, ++j) lane[j] += negative_term(x + k);
+    for (int w = 8; w >= 1; w /= 2)
+      for (int j = 0; j < w; ++j) lane[j] += lane[j + w];
+    total += lane[0];
   }
   return total;
 }
@@ -73,6 +82,8 @@ Tensor inner_product_bce(const Tensor& z, const CsrPtr& labels,
   // dL/dx_ij = norm/N^2 * dl/dx, and d(x)/dZ picks up both (i,j) and (j,i): factor 2.
   const double scale = (double)opt.norm / ((double)n * (double)n);
   const float gscale = (float)(2.0 * scale);
+
+  kernels::gemm_backend();  // chosen here: nothing may throw inside the parallel region
 
 #pragma omp parallel
   {

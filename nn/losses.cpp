@@ -25,6 +25,41 @@ double scale_of(Reduction r, int64_t n) { return r == Reduction::mean ? 1.0 / (d
 
 Tensor reduce(const Tensor& x, Reduction r) { return r == Reduction::mean ? mean(x) : sum(x); }
 
+// w y softplus(-x) + (1 - y) softplus(x) summed over [begin, end) in kernels::lane_sum's
+// order (written out here: lane_sum itself is not inlined into the clones), with
+// softplus(-x) = softplus(x) - x: one softplus per element. Compiled for AVX-512 and for the
+// baseline (AVX2), picked by cpuid at load time; the same per-element arithmetic and the same
+// lane order in both, so the same bits.
+__attribute__((target_clones("avx512f", "default"))) double bce_logits_sum(
+    const float* x, const float* y, float w, int64_t begin, int64_t end) {
+  auto term = [&](int64_t i) {
+    const float sp = vecmath::softplus(x[i]);
+    return (double)(w * y[i] * (sp - x[i]) + (1.0f - y[i]) * sp);
+  };
+  double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = begin;
+  for (; i + 8 <= end; i += 8)
+    for (int j = 0; j < 8; ++j) lane[j] += term(i + j);
+  for (int j = 0; i < end; ++i, ++j) lane[j] += term(i);
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+}
+
+// kernels::ordered_sum's blocks (the same cut, so the same bits), each summed by one call of
+// block_sum(begin, end) instead of one call per element.
+template <typename F>
+double ordered_block_sum(int64_t n, F block_sum) {
+  constexpr int64_t kBlocks = 64;
+  if (n < kernels::kParallelMin) return block_sum(int64_t(0), n);
+  double partial[kBlocks];
+  const int64_t step = (n + kBlocks - 1) / kBlocks;
+#pragma omp parallel for schedule(static)
+  for (int64_t b = 0; b < kBlocks; ++b)
+    partial[b] = block_sum(std::min(n, b * step), std::min(n, (b + 1) * step));
+  double total = 0;
+  for (int64_t b = 0; b < kBlocks; ++b) total += partial[b];
+  return total;
+}
+
 }  // namespace
 
 Tensor mse(const Tensor& pred, const Tensor& target, Reduction reduction) {
@@ -96,11 +131,8 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& targets, Reduction re
   const float* x = logits.data();
   const float* y = targets.data();
   const float w = pos_weight;
-  // softplus(-x) = softplus(x) - x: one softplus per element.
-  const double total = kernels::ordered_sum(n, [&](int64_t i) {
-    const float sp = softplus(x[i]);
-    return (double)(w * y[i] * (sp - x[i]) + (1.0f - y[i]) * sp);
-  });
+  const double total = ordered_block_sum(
+      n, [&](int64_t begin, int64_t end) { return bce_logits_sum(x, y, w, begin, end); });
   const double scale = norm * scale_of(reduction, n);
   Tensor out = Tensor::scalar((float)(scale * total));
   return record("bce_with_logits", out, {logits, targets},

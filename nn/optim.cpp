@@ -25,8 +25,12 @@ Tensor copy_of(const Tensor* t) { return t ? t->clone() : Tensor(); }
 
 // The updates over elements [begin, end) of one parameter. Each element's arithmetic is the
 // same whichever thread runs it, so steps are bit-identical for any thread count. Plain
-// pointer arguments, so the loops vectorise (see kernels::for_each_index).
-void sgd_range(float* p, const float* g, float* buf, int64_t begin, int64_t end, float lr,
+// pointer arguments, so the loops vectorise (see kernels::for_each_index); each is compiled
+// for AVX-512 and for the baseline (AVX2) and picked by cpuid at load time. Elementwise with
+// IEEE-exact sqrt and division, so both copies give the same bits.
+#define VGRAD_WIDE __attribute__((target_clones("avx512f", "default")))
+
+VGRAD_WIDE void sgd_range(float* p, const float* g, float* buf, int64_t begin, int64_t end, float lr,
                float mu, float wd, bool first) {
   for (int64_t i = begin; i < end; ++i) {
     float d = g[i] + wd * p[i];
@@ -39,7 +43,7 @@ struct AdamConstants {
   float b2, w1, w2, wd, eps, step_size, bias2_sqrt;
 };
 
-void adam_range(float* p, const float* g, float* m, float* v, int64_t begin, int64_t end,
+VGRAD_WIDE void adam_range(float* p, const float* g, float* m, float* v, int64_t begin, int64_t end,
                 const AdamConstants& c) {
   const float b2 = c.b2, w1 = c.w1, w2 = c.w2, wd = c.wd, eps = c.eps;
   const float step_size = c.step_size, bias2_sqrt = c.bias2_sqrt;

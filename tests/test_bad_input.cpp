@@ -163,6 +163,7 @@ std::vector<Row> rows(const std::string& good) {  // good: a vgae checkpoint, sy
   {"--decoder bogus", nothing(), "train --model gae --decoder bogus", "vgrad train: --decoder: expected fused, dense or sampled, got 'bogus' (see --help)", 2},
   {"--decoder with vae", nothing(), "train --model vae --decoder dense", "vgrad train: --decoder applies to gae and vgae only (see --help)", 2},
   {"--negatives 0", nothing(), "train --model gae --decoder sampled --negatives 0", "vgrad train: --negatives: expected at least 1, got 0 (see --help)", 2},
+  {"--gemm mkl", nothing(), "train --model gae --gemm mkl", "vgrad train: --gemm: mkl not in {auto,openblas,onednn} (see --help)", 2},
   {"--dropout 1.5", nothing(), "train --model gae --dropout 1.5", "vgrad train: --dropout: expected [0, 1), got 1.5 (see --help)", 2},
   {"--dropout nan", nothing(), "train --model gae --dropout nan", "vgrad train: --dropout: expected [0, 1), got nan (see --help)", 2},
   {"--features bogus", nothing(), "train --model gae --features bogus", "vgrad train: --features: expected auto or none, got 'bogus' (see --help)", 2},

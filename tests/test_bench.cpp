@@ -120,3 +120,32 @@ TEST_CASE("bench targets: judged at 2 threads, the 1-thread verdict shown when i
   CHECK(verdict_at_two_threads(NAN, 0.5, at_most) == "2 thr: yes; 1 thr: not measured");
   CHECK(verdict_at_two_threads(NAN, NAN, at_most) == "not measured");
 }
+
+TEST_CASE("bench page: both GEMM backends, both PyTorch runs, the issue-15 targets") {
+  Report r;
+  r.torch = true;
+  KernelRow k;
+  k.threads = 2;
+  k.gemm = "onednn";
+  k.sgemm_1024 = {400};
+  k.sgemm_vae = {380};
+  k.backend_1024[0] = {200};
+  k.backend_vae[0] = {190};
+  k.backend_1024[1] = {400};
+  k.backend_vae[1] = {380};
+  r.kernels.push_back(k);
+  JobRow cora{"VGAE Cora", 2, {}, {}, {}, {}};
+  cora.vgrad.seconds = {0.003};
+  cora.torch_pinned.seconds = {0.05};
+  cora.torch_free.seconds = {0.04};
+  cora.torch.seconds = {0.04};
+  r.jobs.push_back(cora);
+  const std::string md = render_markdown(r);
+  CHECK(md.find("| 2 | onednn* | 400.0 | 380.0 |") != std::string::npos);
+  CHECK(md.find("| 2 | openblas | 200.0 | 190.0 |") != std::string::npos);
+  CHECK(md.find("| 0.05 | 0.04 |") != std::string::npos);  // pinned, unpinned
+  CHECK(md.find("| VGAE Cora <= 3.5 ms per epoch (2 threads) | 3.00 ms | yes |") !=
+        std::string::npos);
+  CHECK(md.find("| VGAE Cora s/epoch <= 0.10 of PyTorch's (best) | 1 thr: -, 2 thr: 0.075 | "
+                "2 thr: yes; 1 thr: not measured |") != std::string::npos);
+}

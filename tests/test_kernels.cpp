@@ -1,6 +1,8 @@
-// The parallel building blocks under the ops and the optimizers: the split sgemm and
-// for_each_span, checked against plain loops at 1 and 2 threads.
+// The parallel building blocks under the ops and the optimizers: the split sgemm (on both
+// backends) and for_each_span, checked against plain loops at 1 and 2 threads.
 #include <doctest/doctest.h>
+
+#include <omp.h>
 
 #include <cmath>
 #include <limits>
@@ -20,39 +22,100 @@ struct ThreadsFor {
   ~ThreadsFor() { set_threads(keep); }
 };
 
+// Restores the GEMM backend (the tests' $VGRAD_GEMM or auto) when the case ends.
+struct GemmFor {
+  kernels::GemmBackend keep;
+  explicit GemmFor(kernels::GemmBackend b) : keep(kernels::gemm_backend()) {
+    kernels::set_gemm_backend(b);
+  }
+  ~GemmFor() { kernels::set_gemm_backend(keep); }
+};
+
 }  // namespace
 
-TEST_CASE("kernels::sgemm: every transpose, odd sizes, alpha and beta, against a direct sum") {
+TEST_CASE("kernels::sgemm: both backends, every transpose, odd sizes, alpha and beta") {
   Rng rng(11);
+  GemmFor restore(kernels::gemm_backend());
   // Shapes on both sides of the split threshold, with rows or only columns to split.
   const int64_t shapes[][3] = {{3, 5, 7}, {130, 70, 90}, {20, 400, 128}, {97, 33, 300}};
-  for (const auto& s : shapes) {
-    const int64_t m = s[0], n = s[1], k = s[2];
-    for (int ta = 0; ta < 2; ++ta)
-      for (int tb = 0; tb < 2; ++tb) {
-        INFO("m ", m, " n ", n, " k ", k, " ta ", ta, " tb ", tb);
-        Tensor a = randn(ta ? Shape{k, m} : Shape{m, k}, rng);
-        Tensor b = randn(tb ? Shape{n, k} : Shape{k, n}, rng);
-        Tensor c0 = randn({m, n}, rng);
-        auto run = [&](int threads) {
-          ThreadsFor t(threads);
-          Tensor c = c0.clone();
-          kernels::sgemm(ta, tb, m, n, k, 0.5f, a.data(), a.cols(), b.data(), b.cols(), 2.0f,
-                         c.data(), n);
-          return c;
-        };
-        Tensor one = run(1), two = run(2);
-        for (int64_t i = 0; i < m; ++i)
-          for (int64_t j = 0; j < n; ++j) {
-            double dot = 0;
-            for (int64_t p = 0; p < k; ++p)
-              dot += (double)a.at(ta ? p * m + i : i * k + p) * b.at(tb ? j * k + p : p * n + j);
-            const double expect = 0.5 * dot + 2.0 * c0.at(i * n + j);
-            REQUIRE(one.at(i * n + j) == doctest::Approx(expect).epsilon(1e-4));
-            REQUIRE(two.at(i * n + j) == doctest::Approx(expect).epsilon(1e-4));
-          }
-      }
+  for (const auto backend : {kernels::GemmBackend::openblas, kernels::GemmBackend::onednn})
+    for (const auto& s : shapes) {
+      const int64_t m = s[0], n = s[1], k = s[2];
+      kernels::set_gemm_backend(backend);
+      for (int ta = 0; ta < 2; ++ta)
+        for (int tb = 0; tb < 2; ++tb) {
+          INFO(kernels::gemm_backend_name(backend), " m ", m, " n ", n, " k ", k, " ta ", ta,
+               " tb ", tb);
+          Tensor a = randn(ta ? Shape{k, m} : Shape{m, k}, rng);
+          Tensor b = randn(tb ? Shape{n, k} : Shape{k, n}, rng);
+          Tensor c0 = randn({m, n}, rng);
+          auto run = [&](int threads) {
+            ThreadsFor t(threads);
+            Tensor c = c0.clone();
+            kernels::sgemm(ta, tb, m, n, k, 0.5f, a.data(), a.cols(), b.data(), b.cols(), 2.0f,
+                           c.data(), n);
+            return c;
+          };
+          Tensor one = run(1), two = run(2);
+          for (int64_t i = 0; i < m; ++i)
+            for (int64_t j = 0; j < n; ++j) {
+              // In double; the error is relative to the terms' magnitudes (with cancellation
+              // the sum itself may be near 0).
+              double dot = 0, size = 0;
+              for (int64_t p = 0; p < k; ++p) {
+                const double t =
+                    (double)a.at(ta ? p * m + i : i * k + p) * b.at(tb ? j * k + p : p * n + j);
+                dot += t;
+                size += std::fabs(t);
+              }
+              const double expect = 0.5 * dot + 2.0 * c0.at(i * n + j);
+              const double tol = 1e-5 * (0.5 * size + 2.0 * std::fabs(c0.at(i * n + j)));
+              REQUIRE(std::fabs(one.at(i * n + j) - expect) <= tol);
+              REQUIRE(std::fabs(two.at(i * n + j) - expect) <= tol);
+            }
+        }
+    }
+}
+
+TEST_CASE("kernels::sgemm inside a parallel region: one thread per call, on both backends") {
+  // The fused decoder calls sgemm from its own threads: each call must give the bits of a
+  // 1-thread call (a library starting its own threads there would differ, or oversubscribe).
+  Rng rng(12);
+  GemmFor restore(kernels::gemm_backend());
+  const int64_t m = 256, n = 256, k = 16;
+  const Tensor a = randn({m, k}, rng), b = randn({n, k}, rng);
+  for (const auto backend : {kernels::GemmBackend::openblas, kernels::GemmBackend::onednn}) {
+    CAPTURE(kernels::gemm_backend_name(backend));
+    kernels::set_gemm_backend(backend);
+    Tensor alone = Tensor::zeros({m, n});
+    {
+      ThreadsFor t(1);
+      kernels::sgemm(false, true, m, n, k, 1.0f, a.data(), k, b.data(), k, 0.0f, alone.data(), n);
+    }
+    ThreadsFor t(2);
+    std::vector<Tensor> inside = {Tensor::zeros({m, n}), Tensor::zeros({m, n})};
+    int threads_seen = 0;
+#pragma omp parallel num_threads(2)
+    {
+      const int i = omp_get_thread_num();
+#pragma omp atomic
+      ++threads_seen;
+      kernels::sgemm(false, true, m, n, k, 1.0f, a.data(), k, b.data(), k, 0.0f,
+                     inside[i].data(), n);
+    }
+    for (int i = 0; i < threads_seen; ++i)
+      for (int64_t e = 0; e < m * n; ++e) REQUIRE(inside[i].at(e) == alone.at(e));
   }
+}
+
+TEST_CASE("gemm backend names: auto follows the rule, anything else is refused by name") {
+  using kernels::GemmBackend;
+  CHECK(kernels::parse_gemm_backend("openblas") == GemmBackend::openblas);
+  CHECK(kernels::parse_gemm_backend("onednn") == GemmBackend::onednn);
+  CHECK(kernels::parse_gemm_backend("auto") ==
+        (__builtin_cpu_supports("avx512f") ? GemmBackend::onednn : GemmBackend::openblas));
+  CHECK_THROWS_WITH(kernels::parse_gemm_backend("mkl", "--gemm"),
+                    "--gemm: expected auto, openblas or onednn, got 'mkl'");
 }
 
 TEST_CASE("for_each_span: every element of every array exactly once, at 1 and 2 threads") {

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <csignal>
 #include <filesystem>
+#include <map>
 
+#include "autograd/blas.h"
 #include "autograd/ops.h"
 #include "tests/test_datasets_util.h"
 #include "tools/train/train.h"
@@ -173,4 +175,33 @@ TEST_CASE("train: 1 and 2 threads agree on test AUC/AP within 1e-4") {
   set_threads(1);
   CHECK(std::fabs(a["test_auc"].get<double>() - b["test_auc"].get<double>()) <= 1e-4);
   CHECK(std::fabs(a["test_ap"].get<double>() - b["test_ap"].get<double>()) <= 1e-4);
+}
+
+TEST_CASE("train: each GEMM backend repeats its bits; the two agree within 1e-3") {
+  // The runners set the backend for the process: give the later cases back $VGRAD_GEMM/auto.
+  struct Restore { ~Restore() { kernels::set_gemm_backend(std::string()); } } restore;
+  std::map<std::string, json> graph, image;
+  vgrad::testing::TempDir dir;
+  for (const std::string backend : {"openblas", "onednn"}) {
+    CAPTURE(backend);
+    TrainFlags g = graph_flags("vgae", 15);
+    g.threads = 2;
+    g.gemm = backend;
+    const json a = run_graph_training(g), b = run_graph_training(g);
+    CHECK(a["gemm"] == backend);
+    for (const char* key : {"test_auc", "test_ap", "val_auc", "val_ap"}) CHECK(a[key] == b[key]);
+    graph[backend] = a;
+    TrainFlags im = image_flags(dir, "vae", 2);
+    im.threads = 2;
+    im.gemm = backend;
+    const json c = run_image_training(im), d = run_image_training(im);
+    CHECK(c["train_loss"] == d["train_loss"]);
+    CHECK(c["test_loss"] == d["test_loss"]);
+    image[backend] = c;
+  }
+  for (const char* key : {"test_auc", "test_ap", "val_auc", "val_ap"})
+    CHECK(std::fabs(graph["openblas"][key].get<double>() - graph["onednn"][key].get<double>()) <=
+          1e-3);
+  CHECK(image["openblas"]["test_loss"].get<double>() ==
+        doctest::Approx(image["onednn"]["test_loss"].get<double>()).epsilon(1e-3));
 }

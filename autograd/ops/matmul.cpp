@@ -1,4 +1,5 @@
-// Dense matrix product through OpenBLAS. Transposes are sgemm flags, never copies.
+// Dense matrix product through kernels::sgemm (OpenBLAS or oneDNN, autograd/blas.h).
+// Transposes are sgemm flags, never copies.
 #include <algorithm>
 
 #include "autograd/blas.h"

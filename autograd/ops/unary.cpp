@@ -2,10 +2,13 @@
 // x and y (the op's own result, which the tape hands to the backward: exp's derivative is
 // gy * y). Run untaped that is the first derivative; taped under create_graph it is
 // differentiated again, so the same line gives every higher order.
+#include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "autograd/ops.h"
 #include "autograd/parallel.h"
+#include "autograd/vecmath.h"
 
 namespace vgrad {
 namespace {
@@ -13,25 +16,33 @@ namespace {
 // dL/dx from (dL/dy, x, y), in ops.
 using Derivative = Tensor (*)(const Tensor& gy, const Tensor& x, const Tensor& y);
 
+// f(begin, end) over consecutive blocks of [0, n), in parallel when n is large: for the
+// array kernels of vecmath.h, each compiled at the processor's width.
+template <typename F>
+void for_each_block(int64_t n, F f) {
+  constexpr int64_t kBlock = 4096;
+  if (n < kernels::kParallelMin) {
+    if (n > 0) f(int64_t(0), n);
+    return;
+  }
+  const int64_t blocks = (n + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static)
+  for (int64_t b = 0; b < blocks; ++b) f(b * kBlock, std::min(n, (b + 1) * kBlock));
+}
+
+// f is y = f(x) per element, or an array kernel f(x, y, n) (vecmath.h's, at full width).
 template <typename F>
 Tensor unary(const char* op, const Tensor& x, F f, Derivative d) {
   Tensor y = Tensor::empty(x.shape());
   const float* px = x.data();
   float* py = y.data();
-  kernels::for_each_index(x.numel(), [&](int64_t i) { py[i] = f(px[i]); });
+  if constexpr (std::is_invocable_v<F, const float*, float*, int64_t>)
+    for_each_block(x.numel(), [&](int64_t b, int64_t e) { f(px + b, py + b, e - b); });
+  else
+    kernels::for_each_index(x.numel(), [&](int64_t i) { py[i] = f(px[i]); });
   return record(op, y, {x}, [d](const Tensor& gy, const Inputs& in, Grads& g) {
     g.add(0, d(gy, in[0], g.output()));
   });
-}
-
-// Stable pieces: never exponentiate a large positive number.
-inline float stable_sigmoid(float x) {
-  if (x >= 0) return 1.0f / (1.0f + std::exp(-x));
-  const float e = std::exp(x);
-  return e / (1.0f + e);
-}
-inline float stable_softplus(float x) {  // log(1 + e^x) = max(x, 0) + log1p(e^-|x|)
-  return std::max(x, 0.0f) + std::log1p(std::exp(-std::fabs(x)));
 }
 
 }  // namespace
@@ -43,7 +54,7 @@ Tensor neg(const Tensor& x) {
 }
 // exp: y = e^x;  dL/dx = gy * y
 Tensor exp(const Tensor& x) {
-  return unary("exp", x, [](float v) { return std::exp(v); },
+  return unary("exp", x, vecmath::exp_array,
                [](const Tensor& gy, const Tensor&, const Tensor& y) { return gy * y; });
 }
 // log: y = ln x;  dL/dx = gy / x   (x <= 0 gives -inf/NaN, as in every framework)
@@ -71,7 +82,7 @@ Tensor relu(const Tensor& x) {
 }
 // sigmoid: y = 1 / (1 + e^-x);  dL/dx = gy * y (1 - y)
 Tensor sigmoid(const Tensor& x) {
-  return unary("sigmoid", x, stable_sigmoid, [](const Tensor& gy, const Tensor&, const Tensor& y) {
+  return unary("sigmoid", x, vecmath::sigmoid_array, [](const Tensor& gy, const Tensor&, const Tensor& y) {
     return gy * (y * (1.0f - y));
   });
 }
@@ -84,12 +95,12 @@ Tensor tanh(const Tensor& x) {
 }
 // softplus: y = log(1 + e^x);  dL/dx = gy * sigmoid(x)
 Tensor softplus(const Tensor& x) {
-  return unary("softplus", x, stable_softplus,
+  return unary("softplus", x, vecmath::softplus_array,
                [](const Tensor& gy, const Tensor& x, const Tensor&) { return gy * sigmoid(x); });
 }
 // log_sigmoid: y = log sigmoid(x) = -softplus(-x);  dL/dx = gy * sigmoid(-x)
 Tensor log_sigmoid(const Tensor& x) {
-  return unary("log_sigmoid", x, [](float v) { return -stable_softplus(-v); },
+  return unary("log_sigmoid", x, vecmath::log_sigmoid_array,
                [](const Tensor& gy, const Tensor& x, const Tensor&) { return gy * sigmoid(-x); });
 }
 

@@ -10,7 +10,7 @@ FUZZ_TARGETS := idx edge_list graph_folder checkpoint
 # recover=off turns every UBSan report into a crash libFuzzer saves.
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_FLAGS   := -std=c++20 -O1 -g -fopenmp -I. -I/usr/include/x86_64-linux-gnu/openblas-openmp -MMD -MP
-FUZZ_LIBS    := -lopenblas -lz -fopenmp
+FUZZ_LIBS    := -lopenblas -ldnnl -lz -fopenmp
 # Only what the readers pull in: a half-finished file elsewhere cannot break the fuzz build.
 FUZZ_LIB_SRC := $(wildcard autograd/*.cpp autograd/ops/*.cpp datasets/*.cpp) nn/checkpoint.cpp
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.cpp=$(FUZZ_OUT)/obj/%.o)

@@ -1,18 +1,19 @@
 // vgrad bench --kernels: the machine's sgemm rate and the fused decoder's, timed in one
 // process at one thread count. It runs as a child of `vgrad bench` so the memory it takes
 // never counts toward another job's peak RSS.
-#include <cblas.h>
-
 #include <chrono>
 #include <functional>
 #include <set>
 
+#include "autograd/blas.h"
 #include "autograd/ops.h"
 #include "nn/inner_product_loss.h"
 #include "tools/bench/bench.h"
 
 namespace vgrad::tools::bench {
 namespace {
+
+using nlohmann::json;
 
 // Median seconds of f after one warm-up call, over at least `min_reps` calls and at least
 // `min_seconds` of calls (at most 2000).
@@ -31,14 +32,14 @@ double median_seconds(const std::function<void()>& f, int min_reps, double min_s
   return median(times);
 }
 
-// GFLOP/s of C[m, n] = A[m, k] B[k, n], row-major, no transposes.
+// GFLOP/s of C[m, n] = A[m, k] B[k, n], row-major, no transposes, through kernels::sgemm
+// (the entry point every layer uses, with its split over the threads) on the current backend.
 double sgemm_gflops(int m, int k, int n, Rng& rng, double min_seconds) {
   const Tensor a = randn({m, k}, rng), b = randn({k, n}, rng);
   Tensor c = Tensor::zeros({m, n});
   const double s = median_seconds(
       [&] {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a.data(), k, b.data(),
-                    n, 0.0f, c.data(), n);
+        kernels::sgemm(false, false, m, n, k, 1.0f, a.data(), k, b.data(), n, 0.0f, c.data(), n);
       },
       5, min_seconds);
   return 2.0 * m * k * n / s / 1e9;
@@ -84,8 +85,19 @@ nlohmann::json measure_kernels(int threads, bool quick) {
   Rng rng(7);
   nlohmann::json out;
   out["threads"] = max_threads();
-  out["sgemm_1024_gflops"] = sgemm_gflops(1024, 1024, 1024, rng, quick ? 0.3 : 1.0);
-  out["sgemm_vae_gflops"] = sgemm_gflops(128, 784, 400, rng, quick ? 0.2 : 0.5);
+  // Both backends side by side; the top-level rates and the decoder are the backend the
+  // jobs run with ($VGRAD_GEMM or auto), for the ratios on the page.
+  const kernels::GemmBackend active = kernels::gemm_backend();
+  out["gemm"] = kernels::gemm_backend_name(active);
+  for (const auto b : {kernels::GemmBackend::openblas, kernels::GemmBackend::onednn}) {
+    kernels::set_gemm_backend(b);
+    json& row = out["backends"][kernels::gemm_backend_name(b)];
+    row["sgemm_1024_gflops"] = sgemm_gflops(1024, 1024, 1024, rng, quick ? 0.3 : 1.0);
+    row["sgemm_vae_gflops"] = sgemm_gflops(128, 784, 400, rng, quick ? 0.2 : 0.5);
+  }
+  kernels::set_gemm_backend(active);
+  for (const char* key : {"sgemm_1024_gflops", "sgemm_vae_gflops"})
+    out[key] = out["backends"][kernels::gemm_backend_name(active)][key];
   out["decoder"] = decoder_timing(rng, quick);
   return out;
 }

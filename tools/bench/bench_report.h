@@ -22,13 +22,20 @@ struct JobRow {
   std::string job;  // "VGAE Cora"
   int threads = 1;
   Cell vgrad, torch;
+  // PyTorch runs twice per repeat: OpenBLAS pinned as in this environment, and with
+  // OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (its own kernel choice). `torch` is the
+  // faster of the two medians.
+  Cell torch_pinned, torch_free;
 };
 
 // The `vgrad bench --kernels` runs at one thread count: one value per successful run, each
 // taken just before a VAE run at that count, so the two see the same machine load.
 struct KernelRow {
   int threads = 1;
-  std::vector<double> sgemm_1024, sgemm_vae;            // GFLOP/s
+  std::vector<double> sgemm_1024, sgemm_vae;            // GFLOP/s, the jobs' backend
+  std::string gemm;                                     // that backend's name
+  // The same two rates on each backend: [0] OpenBLAS, [1] oneDNN.
+  std::vector<double> backend_1024[2], backend_vae[2];
   std::vector<double> decoder_gflops, decoder_seconds;  // fused decoder, forward + backward
   std::string note;
 };

@@ -21,6 +21,7 @@ struct Settings {
   bool torch = false;
   std::vector<int> threads = {1, 2};
   int64_t scaling_max = 100000;  // 0: no scaling table
+  std::string gemm;              // --gemm for every vgrad child; empty: $VGRAD_GEMM or auto
 };
 
 // VGAE Cora, GAE Cora, VGAE Pubmed, VAE MNIST at each thread count; vgrad and PyTorch runs

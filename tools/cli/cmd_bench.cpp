@@ -11,11 +11,13 @@
 #include <sstream>
 #include <thread>
 
+#include "autograd/blas.h"
 #include "autograd/check.h"
 #include "datasets/registry.h"
 #include "nn/atomic_file.h"
 #include "tools/bench/bench_rows.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/gemm_flag.h"
 #include "tools/cli/commands.h"
 #include "tools/train/run_files.h"
 #include "tools/train/signals.h"
@@ -98,12 +100,17 @@ int cmd_bench(int argc, char** argv) {
       ->delimiter(',')
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
+  add_gemm_flag(app, s.gemm);
   app.add_option("--python", s.python, "the Python that has torch")->capture_default_str();
   app.add_flag("--kernels", kernels,
                "internal: print the sgemm/decoder timings at --threads as JSON")
       ->group("");
   VGRAD_PARSE(app, argc, argv);
+  if (auto code = check_flag_values(
+          app, [&] { ::vgrad::kernels::parse_gemm_backend(s.gemm, "--gemm"); }))
+    return *code;
   if (kernels) {
+    ::vgrad::kernels::set_gemm_backend(::vgrad::kernels::parse_gemm_backend(s.gemm, "--gemm"));
     std::printf("%s\n", measure_kernels(s.threads.at(0), s.quick).dump().c_str());
     return 0;
   }

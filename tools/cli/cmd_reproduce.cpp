@@ -7,6 +7,7 @@
 
 #include "nn/atomic_file.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/gemm_flag.h"
 #include "tools/cli/commands.h"
 #include "models/registry.h"
 #include "tools/train/run_files.h"
@@ -20,6 +21,8 @@ int cmd_reproduce(int argc, char** argv) {
   std::string out = "runs/reproduce", datasets_flag = "cora,citeseer,pubmed", models_flag = "gae,vgae";
   app.add_option("--seeds", seeds, "seeds per cell")->capture_default_str();
   app.add_option("--threads", threads, "OpenMP and OpenBLAS threads (0: all cores)");
+  std::string gemm;
+  add_gemm_flag(app, gemm);
   app.add_option("--datasets", datasets_flag, "comma-separated")->capture_default_str();
   app.add_option("--models", models_flag, "comma-separated, of " + model_names(ModelKind::graph))
       ->capture_default_str();
@@ -58,6 +61,7 @@ int cmd_reproduce(int argc, char** argv) {
       f.seeds = seeds;
       f.seed = 0;
       f.threads = threads;
+      f.gemm = gemm;
       f.eval_every = 0;  // the table needs test scores only
       f.quiet = true;
       f.out = join_path(out, cell);

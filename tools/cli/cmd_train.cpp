@@ -10,6 +10,7 @@
 #include "models/registry.h"
 #include "nn/atomic_file.h"
 #include "tools/cli/cli.h"
+#include "tools/cli/gemm_flag.h"
 #include "tools/cli/commands.h"
 #include "tools/train/run_files.h"
 #include "tools/train/train.h"
@@ -94,6 +95,7 @@ int cmd_train(int argc, char** argv) {
   app.add_option("--seeds", f.seeds, "repeat with seeds S..S+K-1 and report mean/std")
       ->capture_default_str();
   app.add_option("--threads", f.threads, "OpenMP and OpenBLAS threads (0: all cores)");
+  add_gemm_flag(app, f.gemm);
   app.add_option("--out", f.out, "folder for metrics.jsonl, checkpoint.ckpt and pictures");
   app.add_option("--resume", f.resume, "continue the run saved in this checkpoint");
   app.add_option("--decoder", f.decoder, "the link loss of " +

@@ -20,6 +20,7 @@ struct TrainFlags {
   uint64_t seed = 42;
   int seeds = 1;
   int threads = 0;
+  std::string gemm;              // auto | openblas | onednn; empty: $VGRAD_GEMM or auto
   std::string out;               // --out DIR
   std::string resume;            // --resume CKPT
   std::string decoder;

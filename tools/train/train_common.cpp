@@ -2,6 +2,7 @@
 // library messages, and peak memory. The signal handling is in tools/train/signals.cpp.
 #include <sys/resource.h>
 
+#include "autograd/blas.h"
 #include "autograd/check.h"
 #include "datasets/registry.h"
 #include "models/registry.h"
@@ -46,6 +47,7 @@ void resolve_defaults(TrainFlags& f) {
   check(f.seeds >= 1 && f.seeds <= 1000, "--seeds: expected 1..1000, got ", f.seeds);
   check(f.threads >= 0 && f.threads <= 1024, "--threads: expected 0 (all) .. 1024, got ",
         f.threads);
+  kernels::parse_gemm_backend(f.gemm, "--gemm");  // also refuses a bad $VGRAD_GEMM
   check(f.negatives >= 1, "--negatives: expected at least 1, got ", f.negatives);
   check(f.eval_negatives >= 0, "--eval-negatives: expected 0 (the split's test negatives) or more, got ",
         f.eval_negatives);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "autograd/blas.h"
 #include "autograd/profile.h"
 #include "datasets/registry.h"
 #include "models/registry.h"
@@ -135,6 +136,7 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
 
 json run_graph_training(const TrainFlags& f) {
   set_threads(f.threads);
+  kernels::set_gemm_backend(kernels::parse_gemm_backend(f.gemm, "--gemm"));
   const std::string data_dir = f.data_dir.empty() ? default_data_dir() : f.data_dir;
   const Graph g = [&] {
     profile::Scope scope("load dataset");
@@ -153,7 +155,8 @@ json run_graph_training(const TrainFlags& f) {
   json out = {{"model", f.model},   {"dataset", g.name.empty() ? f.dataset : g.name},
               {"nodes", g.num_nodes}, {"edges", (int64_t)g.edges.size()},
               {"epochs", f.epochs}, {"lr", f.lr}, {"decoder", f.decoder},
-              {"features", f.features}, {"threads", max_threads()}};
+              {"features", f.features}, {"threads", max_threads()},
+              {"gemm", kernels::gemm_backend_name(kernels::gemm_backend())}};
   if (f.seeds == 1) out["seed"] = f.seed;
   else out["seeds"] = runs.size();
   for (const char* key : {"test_auc", "test_ap", "val_auc", "val_ap", "sec_per_epoch"}) {

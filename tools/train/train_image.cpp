@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "autograd/blas.h"
 #include "autograd/profile.h"
 #include "datasets/registry.h"
 #include "models/registry.h"
@@ -57,6 +58,7 @@ void write_pictures(const std::string& dir, ImageModel& model, const ImageSet& t
 
 json run_image_training(const TrainFlags& f) {
   set_threads(f.threads);
+  kernels::set_gemm_backend(kernels::parse_gemm_backend(f.gemm, "--gemm"));
   const std::string data_dir = f.data_dir.empty() ? default_data_dir() : f.data_dir;
   const ImageDataset ds = [&] {
     profile::Scope scope("load dataset");
@@ -142,6 +144,7 @@ json run_image_training(const TrainFlags& f) {
   json out = {{"model", f.model}, {"dataset", ds.name}, {"epochs", f.epochs}, {"seed", f.seed},
               {"batch", f.batch}, {"lr", f.lr}, {"latent", f.latent}, {"recon", f.recon},
               {"threads", max_threads()},
+              {"gemm", kernels::gemm_backend_name(kernels::gemm_backend())},
               {"train_loss", train_loss}, {"test_loss", test_loss},
               {"sec_per_epoch", epoch_seconds.empty() ? 0.0 : total / (double)epoch_seconds.size()},
               {"peak_rss_mib", peak_rss_mib()}};
