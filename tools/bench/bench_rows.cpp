@@ -74,6 +74,7 @@ json run_once(Cell& cell, const std::string& label, const std::vector<std::strin
   }
   if (!problem.empty()) {
     std::fprintf(stderr, "failed: %s\n", problem.c_str());
+    ++cell.failures;
     if (cell.note.empty())
       cell.note = cat(label, " failed: ", problem, " (`", command_line(argv), "`)");
     return nullptr;
@@ -136,6 +137,7 @@ void run_kernels_once(const Settings& s, KernelRow& row, const std::string& run)
       "GFLOP/s sgemm 1024^3");
   if (!j.is_object()) {
     if (row.note.empty()) row.note = cell.note;
+    row.failures += cell.failures;
     return;
   }
   row.sgemm_1024.push_back(j["sgemm_1024_gflops"].get<double>());
@@ -158,7 +160,7 @@ void run_jobs(const Settings& s, Report& report) {
       for (int rep = 1; rep <= s.repeats; ++rep) {
         const std::string run = cat(job.name, ", ", thread_label(t), ", run ", rep, "/", s.repeats);
         if (vae) {  // this machine's sgemm rate under the load the VAE run is about to see
-          if (rep == 1) report.kernels.push_back(KernelRow{t, {}, {}, {}, {}, ""});
+          if (rep == 1) report.kernels.push_back(KernelRow{t, {}, {}, {}, {}, "", 0});
           run_kernels_once(s, report.kernels.back(), run);
         }
         run_once(row.vgrad, "vgrad " + run,
