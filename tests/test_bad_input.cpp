@@ -57,7 +57,8 @@ std::vector<Row> rows(const std::string& good) {  // good: a vgae checkpoint, sy
   const std::string dup_loops = ring(30) + "1 0\n0 1\n5 5\n";
   const std::string resume = "train --model vgae --dataset synthetic:nodes=60 --epochs 3 --quiet --resume {D}/x.ckpt";
   auto same = [](std::string b) { return b; };
-  // clang-format off: one row per line reads as a table
+  // One row per line reads as a table.
+  // clang-format off
   return {
   // ---- IDX (MNIST) ----
   {"idx wrong magic", mnist({{img, idx_images(4, 28, 28, 2049)}}), "data mnist --data-dir {D}", "{D}/mnist/train-images-idx3-ubyte: byte 0: expected magic 2051 (IDX images), found 2049", 1},

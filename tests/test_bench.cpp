@@ -8,6 +8,7 @@
 #include "datasets/synthetic.h"
 #include "tools/bench/bench.h"
 #include "tools/bench/bench_report.h"
+#include "tools/bench/bench_targets.h"
 #include "tools/bench/bench_rows.h"
 
 using namespace vgrad;

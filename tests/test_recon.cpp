@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "models/factory.h"
+#include "models/registry.h"
 #include "models/image_training.h"
 #include "tools/train/train.h"
 

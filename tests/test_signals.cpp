@@ -21,7 +21,17 @@ struct Stopped {
   bool timed_out = false;
 };
 
-// Starts vgrad ARGS, sends `sig` after `delay_ms`, waits at most 2 s for the exit.
+// Whether PID has a handler for SIGINT and SIGTERM (the SigCgt mask of /proc/PID/status).
+bool catches_signals(pid_t pid) {
+  const std::string status = read_bytes("/proc/" + std::to_string(pid) + "/status");
+  const size_t at = status.find("SigCgt:");
+  if (at == std::string::npos) return false;
+  const unsigned long long mask = std::stoull(status.substr(at + 7, 32), nullptr, 16);
+  return (mask >> (SIGINT - 1) & 1) && (mask >> (SIGTERM - 1) & 1);
+}
+
+// Starts vgrad ARGS, sends `sig` `delay_ms` after main has installed its handler (on a loaded
+// machine the start alone may take longer than the delay), waits at most 2 s for the exit.
 Stopped signal_after(const std::vector<std::string>& args, int sig, int delay_ms,
                      const std::string& dir) {
   std::vector<std::string> argv_s = {vgrad_binary()};
@@ -38,6 +48,9 @@ Stopped signal_after(const std::vector<std::string>& args, int sig, int delay_ms
     execv(argv[0], argv.data());
     _exit(127);
   }
+  const auto start = std::chrono::steady_clock::now();
+  while (!catches_signals(pid) && std::chrono::steady_clock::now() - start < std::chrono::seconds(20))
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
   kill(pid, sig);
   Stopped s;

@@ -12,7 +12,7 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fn
 FUZZ_FLAGS   := -std=c++20 -O1 -g -fopenmp -I. -I/usr/include/x86_64-linux-gnu/openblas-openmp -MMD -MP
 FUZZ_LIBS    := -lopenblas -ldnnl -lz -fopenmp
 # Only what the readers pull in: a half-finished file elsewhere cannot break the fuzz build.
-FUZZ_LIB_SRC := $(wildcard autograd/*.cpp autograd/ops/*.cpp datasets/*.cpp) nn/checkpoint.cpp
+FUZZ_LIB_SRC := $(wildcard autograd/*.cpp autograd/ops/*.cpp datasets/*.cpp) nn/checkpoint.cpp nn/atomic_file.cpp
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.cpp=$(FUZZ_OUT)/obj/%.o)
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz_%)
 

@@ -15,6 +15,7 @@ struct Cell {
   double peak_rss_mib = NAN;    // the largest over the runs
   int epochs = 0;               // epochs per run
   std::string note;             // why it failed or was skipped; empty when it ran
+  int failures = 0;             // runs that failed
   double value() const { return median(seconds); }
 };
 
@@ -38,6 +39,7 @@ struct KernelRow {
   std::vector<double> backend_1024[2], backend_vae[2];
   std::vector<double> decoder_gflops, decoder_seconds;  // fused decoder, forward + backward
   std::string note;
+  int failures = 0;
 };
 
 struct ScaleRow {
@@ -60,8 +62,12 @@ constexpr int64_t kMnistTrainImages = 60000;
 
 std::string render_markdown(const Report& report);
 
-// A target's verdict at 2 threads, where the issue sets it, with the 1-thread verdict beside
-// it when the two differ: "yes", "**no**", or "2 thr: yes; 1 thr: **no**". NaN: not measured.
-std::string verdict_at_two_threads(double one_thread, double two_threads, bool (*pass)(double));
+const JobRow* find_job(const Report& r, const std::string& job, int threads);  // null if absent
+const KernelRow* kernels_at(const Report& r, int threads);
+double vae_gflops(const Cell& vae_mnist);  // the VAE step's matmul GFLOP/s from its s/epoch
+
+// Runs that failed (a child's error, or output without the expected result), over every cell:
+// the bench's exit status.
+int failed_runs(const Report& r);
 
 }  // namespace vgrad::tools::bench

@@ -74,6 +74,7 @@ json run_once(Cell& cell, const std::string& label, const std::vector<std::strin
   }
   if (!problem.empty()) {
     std::fprintf(stderr, "failed: %s\n", problem.c_str());
+    ++cell.failures;
     if (cell.note.empty())
       cell.note = cat(label, " failed: ", problem, " (`", command_line(argv), "`)");
     return nullptr;
@@ -151,6 +152,7 @@ void run_kernels_once(const Settings& s, KernelRow& row, const std::string& run)
       "GFLOP/s sgemm 1024^3");
   if (!j.is_object()) {
     if (row.note.empty()) row.note = cell.note;
+    row.failures += cell.failures;
     return;
   }
   row.sgemm_1024.push_back(j["sgemm_1024_gflops"].get<double>());
