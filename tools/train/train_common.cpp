@@ -7,6 +7,7 @@
 #include "autograd/check.h"
 #include "datasets/registry.h"
 #include "tools/train/train.h"
+#include "datasets/fields.h"
 
 namespace vgrad::tools {
 namespace {
@@ -21,6 +22,7 @@ void resolve_defaults(TrainFlags& f) {
         "--model: expected ae, vae, gae or vgae, got '", f.model, "'");
   const bool graph = is_graph_model(f.model);
   if (f.dataset.empty()) f.dataset = graph ? "cora" : "mnist";
+  parse_separator(f.sep);  // throws "--sep: ..." for an unknown one
   if (f.epochs < 0) f.epochs = graph ? 200 : 10;
   if (f.lr < 0) f.lr = graph ? 0.01 : 1e-3;
   if (f.hidden < 0) f.hidden = graph ? 32 : 400;
