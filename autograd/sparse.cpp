@@ -23,25 +23,43 @@ CsrPtr Csr::from_coo(int64_t rows, int64_t cols, const std::vector<int64_t>& r,
           ", ", c[k], ") is outside the shape [", rows, ", ", cols, "]");
     check(std::isfinite(v[k]), "csr: entry ", k, " at (", r[k], ", ", c[k], ") is ", v[k]);
   }
-  // Sort entries by (row, col) so duplicates are adjacent, then sum them.
+  // Entries ordered by (row, col), duplicates summed in the order given: counted into rows
+  // (stable), then each row's few entries sorted by column (stable). One sort of all the
+  // triplets took a tenth of a 4M-edge load; this is O(nnz + rows) plus short sorts.
+  std::vector<int64_t> start(rows + 1, 0);
+  for (int64_t x : r) ++start[x + 1];
+  for (int64_t i = 0; i < rows; ++i) start[i + 1] += start[i];
   std::vector<size_t> order(r.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return r[a] != r[b] ? r[a] < r[b] : c[a] < c[b];
-  });
+  {
+    std::vector<int64_t> next(start.begin(), start.end() - 1);
+    for (size_t k = 0; k < r.size(); ++k) order[next[r[k]]++] = k;
+  }
   auto m = std::make_shared<Csr>();
   m->rows_ = rows;
   m->cols_ = cols;
   m->row_ptr_.assign(rows + 1, 0);
-  for (size_t k = 0; k < order.size(); ++k) {
-    const size_t e = order[k];
-    if (k > 0 && r[e] == r[order[k - 1]] && c[e] == c[order[k - 1]]) {
-      m->values_.back() += v[e];
-      continue;
+  m->col_idx_.reserve(r.size());
+  m->values_.reserve(r.size());
+  for (int64_t i = 0; i < rows; ++i) {
+    const auto first = order.begin() + start[i], last = order.begin() + start[i + 1];
+    // Insertion sort (stable) for the usual few entries a row: std::stable_sort allocates a
+    // buffer per call, a quarter of the build for a million short rows.
+    if (last - first <= 32) {
+      for (auto it = first + (first != last); it < last; ++it)
+        for (auto j = it; j > first && c[*(j - 1)] > c[*j]; --j) std::iter_swap(j - 1, j);
+    } else {
+      std::stable_sort(first, last, [&](size_t a, size_t b) { return c[a] < c[b]; });
     }
-    m->col_idx_.push_back((int32_t)c[e]);
-    m->values_.push_back(v[e]);
-    m->row_ptr_[r[e] + 1]++;
+    for (auto it = first; it != last; ++it) {
+      const size_t e = *it;
+      if (it != first && c[e] == c[*(it - 1)]) {
+        m->values_.back() += v[e];
+        continue;
+      }
+      m->col_idx_.push_back((int32_t)c[e]);
+      m->values_.push_back(v[e]);
+      m->row_ptr_[i + 1]++;
+    }
   }
   for (int64_t i = 0; i < rows; ++i) m->row_ptr_[i + 1] += m->row_ptr_[i];
   return m;

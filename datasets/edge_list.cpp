@@ -115,10 +115,12 @@ Graph read_edge_list(const std::string& path, const std::string& name, const Edg
 
   auto id_of = [&](std::string_view t, int64_t line_no) {
     if (integer_ids) {
-      if (!is_number(t, true))
+      int64_t v = 0;
+      const char* b = t.data() + (!t.empty() && t[0] == '+');
+      const auto [p, ec] = std::from_chars(b, t.data() + t.size(), v);
+      if (ec != std::errc() || p != t.data() + t.size() || t.empty())
         fail(path, ":", line_no, ": expected an integer node id, found '", t, "' (the first edge, ",
              "on line ", ids_line, ", has integer ids, so every id must be one)");
-      const int64_t v = parse_int_at(path, line_no, t, "an integer node id");
       if (v < 0) fail(path, ":", line_no, ": expected a node id >= 0, found ", v);
       int_ends.push_back(v);
       max_id = std::max(max_id, v);

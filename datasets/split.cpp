@@ -16,23 +16,73 @@ EdgeSet edge_set(const std::vector<Edge>& edges) {
 
 namespace {
 
+// A set of pair keys in one flat table (open addressing, linear probing): membership tests
+// read one cache line, where std::unordered_set chased a bucket, then a node, and rehashed as
+// it grew (a fifth of a 4M-edge split). Keys are pair_key(u, v) of ids below 2^31, so ~0 is free.
+class PairSet {
+ public:
+  explicit PairSet(size_t expected) {
+    size_t cap = 16;
+    while (cap < 2 * expected + 16) cap *= 2;
+    slots_.assign(cap, kEmpty);
+    mask_ = cap - 1;
+  }
+  bool contains(uint64_t key) const {
+    for (size_t i = slot(key);; i = (i + 1) & mask_) {
+      if (slots_[i] == key) return true;
+      if (slots_[i] == kEmpty) return false;
+    }
+  }
+  bool insert(uint64_t key) {  // false when already there
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    for (size_t i = slot(key);; i = (i + 1) & mask_) {
+      if (slots_[i] == key) return false;
+      if (slots_[i] == kEmpty) {
+        slots_[i] = key;
+        ++size_;
+        return true;
+      }
+    }
+  }
+
+ private:
+  static constexpr uint64_t kEmpty = ~uint64_t(0);
+  size_t slot(uint64_t key) const {   // splitmix64's finaliser: spreads nearby pairs apart
+    key ^= key >> 30; key *= 0xbf58476d1ce4e5b9ull;
+    key ^= key >> 27; key *= 0x94d049bb133111ebull;
+    return (size_t)(key ^ (key >> 31)) & mask_;
+  }
+  void grow() {
+    std::vector<uint64_t> old;
+    old.swap(slots_);
+    slots_.assign(old.size() * 2, kEmpty);
+    mask_ = slots_.size() - 1;
+    size_ = 0;
+    for (uint64_t k : old)
+      if (k != kEmpty) insert(k);
+  }
+  std::vector<uint64_t> slots_;
+  size_t mask_ = 0, size_ = 0;
+};
+
 // Draws `count` pairs (i, j), i != j, uniform over ordered pairs like the reference's two
 // randint calls, skipping any pair whose unordered key is in one of `avoid` or already drawn.
-std::vector<Edge> draw_non_edges(int64_t n, int64_t count, const std::vector<const EdgeSet*>& avoid,
-                                 Rng& rng) {
+std::vector<Edge> draw_non_edges(int64_t n, int64_t count, const std::vector<const PairSet*>& avoid,
+                                 Rng& rng, PairSet* drawn_out = nullptr) {
   std::vector<Edge> out;
-  EdgeSet drawn;
+  PairSet drawn((size_t)count);
   out.reserve(count);
   while ((int64_t)out.size() < count) {
     const int64_t i = (int64_t)rng.below(n), j = (int64_t)rng.below(n);
     if (i == j) continue;
     const uint64_t k = pair_key(i, j);
-    bool taken = drawn.count(k) > 0;
-    for (const EdgeSet* s : avoid) taken = taken || s->count(k) > 0;
+    bool taken = drawn.contains(k);
+    for (const PairSet* s : avoid) taken = taken || s->contains(k);
     if (taken) continue;
     drawn.insert(k);
     out.emplace_back((int32_t)i, (int32_t)j);   // kept as drawn, (i, j), like the reference
   }
+  if (drawn_out) *drawn_out = std::move(drawn);
   return out;
 }
 
@@ -52,18 +102,24 @@ void check_link_split_possible(const Graph& g) {
 }
 
 LinkSplit mask_test_edges(const Graph& g, uint64_t seed) {
-  return mask_test_edges(g.num_nodes, g.edges, seed);
+  return mask_test_edges(g.num_nodes, g.edges, seed, g.edge_weights.empty() ? nullptr : &g.edge_weights);
 }
 
-LinkSplit mask_test_edges(int64_t n, const std::vector<Edge>& edges_in, uint64_t seed) {
+LinkSplit mask_test_edges(int64_t n, const std::vector<Edge>& edges_in, uint64_t seed,
+                          const std::vector<float>* weights) {
+  check(!weights || weights->size() == edges_in.size(), "mask_test_edges: ", weights ? weights->size() : 0,
+        " weights for ", edges_in.size(), " edges");
+  std::vector<float> unique_w;
   // The reference works on the upper triangle without the diagonal: unique pairs u < v.
   std::vector<Edge> edges;
   edges.reserve(edges_in.size());
-  EdgeSet all;
-  for (auto [u, v] : edges_in) {
+  PairSet all(edges_in.size());
+  for (size_t k = 0; k < edges_in.size(); ++k) {
+    const auto [u, v] = edges_in[k];
     check(u >= 0 && v >= 0 && u < n && v < n, "mask_test_edges: edge (", u, ", ", v,
           ") outside 0..", n - 1);
-    if (u == v || !all.insert(pair_key(u, v)).second) continue;
+    if (u == v || !all.insert(pair_key(u, v))) continue;
+    if (weights) unique_w.push_back((*weights)[k]);
     edges.emplace_back(std::min(u, v), std::max(u, v));
   }
   const int64_t e = (int64_t)edges.size();
@@ -86,19 +142,23 @@ LinkSplit mask_test_edges(int64_t n, const std::vector<Edge>& edges_in, uint64_t
     (k < num_val ? s.val_pos : s.test_pos).push_back(ed);
     held_out[order[k]] = 1;
   }
+  std::vector<float> train_w;
   for (int64_t i = 0; i < e; ++i)
-    if (!held_out[i]) s.train_pos.push_back(edges[i]);
+    if (!held_out[i]) {
+      s.train_pos.push_back(edges[i]);
+      if (weights) train_w.push_back(unique_w[i]);
+    }
 
   // Test negatives: not edges of the full graph. Validation negatives: the reference rejects
   // train and validation edges and then asserts they are not test edges either (the assert
   // fails on some seeds); rejecting every graph edge makes it hold by construction. Not
   // reusing a test negative keeps the two evaluation sets disjoint.
-  s.test_neg = draw_non_edges(n, num_test, {&all}, rng);
-  const EdgeSet test_neg = edge_set(s.test_neg);
+  PairSet test_neg(0);
+  s.test_neg = draw_non_edges(n, num_test, {&all}, rng, &test_neg);
   s.val_neg = draw_non_edges(n, num_val, {&all, &test_neg}, rng);
 
   s.adj_train = adjacency(n, s.train_pos);
-  s.adj_norm = normalized_adjacency(n, s.train_pos);
+  s.adj_norm = normalized_adjacency(n, s.train_pos, weights ? &train_w : nullptr);
   return s;
 }
 
@@ -113,14 +173,21 @@ CsrPtr adjacency(int64_t n, const std::vector<Edge>& edges) {
   return Csr::from_coo(n, n, r, c, std::vector<float>(r.size(), 1.0f));
 }
 
-CsrPtr normalized_adjacency(int64_t n, const std::vector<Edge>& edges) {
+CsrPtr normalized_adjacency(int64_t n, const std::vector<Edge>& edges,
+                            const std::vector<float>* weights) {
+  check(!weights || weights->size() == edges.size(), "normalized_adjacency: ",
+        weights ? weights->size() : 0, " weights for ", edges.size(), " edges");
+  auto weight = [&](size_t k) { return weights ? (double)(*weights)[k] : 1.0; };
   // Degrees of A + I: every node counts itself once, so isolated nodes get d = 1, not 0.
   std::vector<double> deg(n, 1.0);
-  for (auto [u, v] : edges) {
+  for (size_t k = 0; k < edges.size(); ++k) {
+    const auto [u, v] = edges[k];
     check(u != v && u >= 0 && v >= 0 && u < n && v < n, "normalized_adjacency: edge (", u, ", ",
           v, ") is a self-loop or outside 0..", n - 1);
-    deg[u] += 1;
-    deg[v] += 1;
+    check(weight(k) > 0 && std::isfinite(weight(k)), "normalized_adjacency: edge (", u, ", ", v,
+          ") has weight ", weight(k), ", expected a finite positive number");
+    deg[u] += weight(k);
+    deg[v] += weight(k);
   }
   std::vector<double> inv_sqrt(n);
   for (int64_t i = 0; i < n; ++i) inv_sqrt[i] = 1.0 / std::sqrt(deg[i]);
@@ -131,8 +198,10 @@ CsrPtr normalized_adjacency(int64_t n, const std::vector<Edge>& edges) {
   for (int64_t i = 0; i < n; ++i) {
     r.push_back(i); c.push_back(i); val.push_back((float)(inv_sqrt[i] * inv_sqrt[i]));
   }
-  for (auto [u, v] : edges) {
-    const float w = (float)(inv_sqrt[u] * inv_sqrt[v]);
+  for (size_t k = 0; k < edges.size(); ++k) {
+    const auto [u, v] = edges[k];
+    // weight(k) * ...: exact for 1.0, so unweighted graphs keep their bits
+    const float w = (float)(weight(k) * inv_sqrt[u] * inv_sqrt[v]);
     r.push_back(u); c.push_back(v); val.push_back(w);
     r.push_back(v); c.push_back(u); val.push_back(w);
   }

@@ -24,6 +24,7 @@ struct LinkSplit {
   std::vector<Edge> test_pos, test_neg;  // |test_neg| == |test_pos|
   CsrPtr adj_train;                      // N x N, symmetric 0/1, no self-loops: the targets
   CsrPtr adj_norm;                       // D^-1/2 (A_train + I) D^-1/2: the encoder's input
+                                         // (weighted when the graph has edge weights)
 };
 
 // From the graph's unique undirected edges (E): floor(E/10) test and floor(E/20) validation
@@ -33,6 +34,9 @@ struct LinkSplit {
 // validation negatives are not edges of the graph either (the reference only excludes
 // train/val edges and then asserts, which fails for ~4% of Cora seeds) and not test
 // negatives, so every set is disjoint from every other. Deterministic for a seed.
+// Edge weights (g.edge_weights) enter adj_norm only: A_w's entries are the training edges'
+// weights and D their weighted degrees; which edges go where, the negatives, adj_train and so
+// the loss's 0/1 targets are the unweighted graph's, the same bits with or without weights.
 LinkSplit mask_test_edges(const Graph& g, uint64_t seed);
 
 // What training and evaluation need beyond what mask_test_edges accepts: at least one
@@ -40,10 +44,15 @@ LinkSplit mask_test_edges(const Graph& g, uint64_t seed);
 // naming g.source ("FILE: too few edges for a link split: ...").
 constexpr int64_t kMinSplitEdges = 20;
 void check_link_split_possible(const Graph& g);
-LinkSplit mask_test_edges(int64_t num_nodes, const std::vector<Edge>& edges, uint64_t seed);
+// `weights`: null, or one per edge of `edges` (a duplicate keeps its first weight).
+LinkSplit mask_test_edges(int64_t num_nodes, const std::vector<Edge>& edges, uint64_t seed,
+                          const std::vector<float>* weights = nullptr);
 
 // D^-1/2 (A + I) D^-1/2 with A the symmetric adjacency of `edges` (u != v, each pair once).
-CsrPtr normalized_adjacency(int64_t num_nodes, const std::vector<Edge>& edges);
+// With `weights` (one per edge, positive): A_uv = A_vu = w, D_ii = 1 + sum of i's weights
+// (the self-loop keeps weight 1, as GCN's renormalisation with unit self-loops).
+CsrPtr normalized_adjacency(int64_t num_nodes, const std::vector<Edge>& edges,
+                            const std::vector<float>* weights = nullptr);
 // The symmetric 0/1 adjacency of `edges`.
 CsrPtr adjacency(int64_t num_nodes, const std::vector<Edge>& edges);
 

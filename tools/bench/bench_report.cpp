@@ -77,6 +77,10 @@ void jobs_table(const Report& r, std::ostringstream& md) {
   md << "| VGAE Cora, the whole default `vgrad train` process (validation every epoch, test) | 2 | "
      << cell_secs(r.cora_process) << " s wall | " << cell_rss(r.cora_process) << " | "
      << (r.torch ? "| | | " : "") << r.cora_process.epochs << (r.torch ? " | | |\n" : " |\n");
+  if (!r.load_split.seconds.empty())
+    md << "| Load and split a 1M-node, 4M-edge edge list (`vgrad data edgelist:FILE`; target 2 s) | 1 | "
+       << cell_secs(r.load_split) << " s wall | " << cell_rss(r.load_split) << " | "
+       << (r.torch ? "| | | " : "") << "-" << (r.torch ? " | | |\n" : " |\n");
   md << "\n";
   if (r.torch)
     md << "PyTorch runs each job twice: with OpenBLAS pinned to its AVX2 kernels as in this "

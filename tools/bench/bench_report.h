@@ -53,6 +53,7 @@ struct Report {
   std::vector<JobRow> jobs;
   std::vector<KernelRow> kernels;
   Cell cora_process;  // the whole default VGAE Cora run, wall s
+  Cell load_split;    // `vgrad data edgelist:FILE` on a 1M-node, 4M-edge file: load + split, wall s
   std::vector<ScaleRow> scaling;
   std::vector<std::string> notes;  // failures, skips, how each number was taken
 };

@@ -8,7 +8,12 @@
 #include <functional>
 #include <sstream>
 
+#include <unistd.h>
+
+#include <filesystem>
+
 #include "autograd/check.h"
+#include "autograd/random.h"
 
 namespace vgrad::tools::bench {
 namespace {
@@ -240,6 +245,37 @@ void run_cora_process(const Settings& s, Report& report) {
   for (int rep = 1; rep <= s.repeats; ++rep)
     run_once(cell, cat("vgrad VGAE Cora whole process, run ", rep, "/", s.repeats), argv, wall,
              "s wall");
+  if (!cell.note.empty()) report.notes.push_back(cell.note);
+}
+
+void run_load_split(const Settings& s, Report& report) {
+  Cell& cell = report.load_split;
+  const int64_t n = s.quick ? 100000 : 1000000, e = 4 * n;
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("vgrad_bench_edges_" + std::to_string(::getpid()))).string();
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/edges.txt";
+  {  // streamed in 1 MB pieces: the bench parent must stay small (see run_child)
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    check(f != nullptr, path, ": cannot write the bench's edge list");
+    Rng rng(1);
+    std::string buf;
+    for (int64_t k = 0; k < e; ++k) {
+      buf += std::to_string(rng.below(n)) + ' ' + std::to_string(rng.below(n)) + '\n';
+      if (buf.size() > (1 << 20) || k + 1 == e) std::fwrite(buf.data(), 1, buf.size(), f), buf.clear();
+    }
+    std::fclose(f);
+  }
+  const std::vector<std::string> argv = {s.vgrad, "data", "edgelist:" + path};
+  auto wall = [](const json& j, const Child& c) {
+    check(j.contains("split"), "no split in its JSON");
+    return c.wall_seconds;
+  };
+  for (int rep = 1; rep <= s.repeats; ++rep)
+    run_once(cell, cat("vgrad data: load and split ", e, " edges, run ", rep, "/", s.repeats), argv,
+             wall, "s wall");
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
   if (!cell.note.empty()) report.notes.push_back(cell.note);
 }
 

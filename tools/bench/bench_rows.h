@@ -30,6 +30,9 @@ struct Settings {
 void run_jobs(const Settings& s, Report& report);
 // The whole default `vgrad train --model vgae --dataset cora --threads 2`, wall seconds.
 void run_cora_process(const Settings& s, Report& report);
+// `vgrad data edgelist:FILE` on a 1M-node, 4M-edge "u v" file written into a temp folder
+// (seeded random pairs, about 55 MB): the loading-at-scale row, wall seconds.
+void run_load_split(const Settings& s, Report& report);
 // VGAE, fused vs sampled loss, on synthetic graphs of 1k .. scaling_max nodes.
 void run_scaling(const Settings& s, Report& report);
 

@@ -47,6 +47,12 @@ std::optional<int> check_flag_values(const CLI::App& app, Checks&& checks) {
   }
 }
 
+// --sep on train, data, eval and export: how edgelist:FILE splits its fields.
+inline void add_sep_flag(CLI::App& app, std::string& sep, const char* default_text) {
+  app.add_option("--sep", sep, std::string("edgelist:FILE field separator: auto (a comma if the "
+                 "first data line has one, else spaces/tabs), comma, tab or space") + default_text);
+}
+
 }  // namespace vgrad::tools
 #define VGRAD_PARSE(app, argc, argv) \
   if (auto code = ::vgrad::tools::parse_flags(app, argc, argv)) return *code

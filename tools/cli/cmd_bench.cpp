@@ -139,6 +139,7 @@ int cmd_bench(int argc, char** argv) {
   try {
     run_jobs(s, report);
     run_cora_process(s, report);
+    run_load_split(s, report);
     if (s.scaling_max > 0) run_scaling(s, report);
   } catch (const Error&) {
     if (!bench_interrupted()) throw;

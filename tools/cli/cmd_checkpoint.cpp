@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "datasets/fields.h"
 #include "datasets/registry.h"
 #include "models/registry.h"
 #include "models/image_training.h"
@@ -33,7 +34,17 @@ struct Restored {
   ImageDataset images;
 };
 
-Restored restore(const std::string& path, std::string data_dir) {
+// "a\nb\n" -> {"a", "b"}: the checkpoint's node_ids entry.
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  for (size_t nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1)
+    out.push_back(text.substr(at, nl - at));
+  return out;
+}
+
+// sep: "" for the run's own (the checkpoint's "sep", else auto), or a --sep value.
+Restored restore(const std::string& path, std::string data_dir, std::string sep = "") {
   if (data_dir.empty()) data_dir = default_data_dir();
   Checkpoint ckpt = load_checkpoint(path);
   Restored r;
@@ -44,7 +55,19 @@ Restored restore(const std::string& path, std::string data_dir) {
   check(model_kind != ModelKind::graph_embedding, path, ": ", kind,
         " is a graph-embedding model; this build cannot restore it");
   if (model_kind == ModelKind::graph) {
-    r.graph = load_graph_dataset(r.meta.at("dataset"), data_dir);
+    if (sep.empty()) sep = r.meta.value("sep", "auto");
+    r.graph = load_graph_dataset(r.meta.at("dataset"), data_dir, EdgeListOptions{parse_separator(sep)});
+    // The rows of the weights are the nodes as numbered at training: a file edited since
+    // (ids added, removed or renamed) would pair embeddings with the wrong ids.
+    const std::vector<std::string> trained =
+        ckpt.meta.count("node_ids") ? split_lines(ckpt.get("node_ids")) : std::vector<std::string>{};
+    if (trained != r.graph.node_ids) {
+      size_t k = 0;
+      while (k < trained.size() && k < r.graph.node_ids.size() && trained[k] == r.graph.node_ids[k]) ++k;
+      fail(path, ": the dataset's node ids differ from the ones this run was trained on (",
+           trained.size(), " ids then, ", r.graph.node_ids.size(), " now; first difference at node ", k,
+           "); was ", r.meta.at("dataset").get<std::string>(), " edited since?");
+    }
     TrainFlags as_trained;  // the sizes check_graph_run estimates from (no decoder in eval)
     as_trained.model = kind;
     as_trained.dataset = r.meta.at("dataset");
@@ -71,9 +94,22 @@ Restored restore(const std::string& path, std::string data_dir) {
   return r;
 }
 
-void add_common(CLI::App& app, std::string& ckpt, std::string& data_dir) {
+void add_common(CLI::App& app, std::string& ckpt, std::string& data_dir, std::string* sep = nullptr) {
   app.add_option("--checkpoint", ckpt, "a checkpoint written by vgrad train")->required();
   app.add_option("--data-dir", data_dir, "dataset folder (default $VGRAD_DATA_DIR or data)");
+  if (sep) add_sep_flag(app, *sep, " (default: the training run's)");
+}
+
+std::optional<int> check_sep(const CLI::App& app, const std::string& sep) {
+  return check_flag_values(app, [&] { if (!sep.empty()) parse_separator(sep); });
+}
+
+// An id as one CSV field: quoted (with "" for ") when it holds a comma, a quote or a space.
+std::string csv_field(const std::string& id) {
+  if (id.find_first_of(",\" ") == std::string::npos) return id;
+  std::string q = "\"";
+  for (char c : id) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
 }
 
 // NumPy's .npy v1.0: magic, header length, a Python dict literal padded to 64 bytes, data.
@@ -95,10 +131,10 @@ std::string npy_bytes(const Tensor& t) {
 int cmd_eval(int argc, char** argv) {
   CLI::App app("Evaluate a checkpoint: test/validation AUC and AP (gae, vgae) or the test "
                "loss per sample (ae, vae), as JSON.", "vgrad eval");
-  std::string ckpt, data_dir;
+  std::string ckpt, data_dir, sep;
   int64_t eval_negatives = 0;
   std::string iw_text;
-  add_common(app, ckpt, data_dir);
+  add_common(app, ckpt, data_dir, &sep);
   // --iw alone means K = 5000 (Burda et al.'s figure); --iw K chooses K.
   CLI::Option* iw_option = app.add_option(
       "--iw", iw_text, "vae: also the test negative log-likelihood (nats per image) by "
@@ -108,6 +144,7 @@ int cmd_eval(int argc, char** argv) {
                  "gae/vgae: rank each test edge against K non-edges of the whole graph for "
                  "Hits@K and MRR (0: against the split's test negatives)")->capture_default_str();
   VGRAD_PARSE(app, argc, argv);
+  if (auto code = check_sep(app, sep)) return *code;
   int64_t iw = 0;
   if (auto code = check_flag_values(app, [&] {
         check(eval_negatives >= 0, "--eval-negatives: expected 0 or more, got ", eval_negatives);
@@ -120,7 +157,7 @@ int cmd_eval(int argc, char** argv) {
               iw_text, "'");
       }))
     return *code;
-  Restored r = restore(ckpt, data_dir);
+  Restored r = restore(ckpt, data_dir, sep);
   check(eval_negatives == 0 || r.graph_model, "--eval-negatives applies to gae and vgae "
         "checkpoints; ", ckpt, " is ", r.meta["model"].dump());
   check(iw == 0 || r.meta["model"] == "vae", "--iw: ", ckpt, " is a ", r.meta["model"].dump(),
@@ -184,17 +221,19 @@ int cmd_export(int argc, char** argv) {
   CLI::App app("Write node embeddings (gae, vgae: the mean, [N, Z]) or test-set latents "
                "(ae, vae: [10000, Z]) as .npy or .csv (the csv adds each row's label).",
                "vgrad export");
-  std::string ckpt, data_dir, out;
-  add_common(app, ckpt, data_dir);
-  app.add_option("--out", out, "FILE.npy or FILE.csv")->required();
+  std::string ckpt, data_dir, out, sep;
+  add_common(app, ckpt, data_dir, &sep);
+  app.add_option("--out", out, "FILE.npy or FILE.csv (graphs with string or sparse ids: the csv's "
+                 "first column is the id; FILE.npy gets FILE.ids.txt, one id per row)")->required();
   VGRAD_PARSE(app, argc, argv);
+  if (auto code = check_sep(app, sep)) return *code;
   const bool npy = out.size() > 4 && out.substr(out.size() - 4) == ".npy";
   const bool csv = out.size() > 4 && out.substr(out.size() - 4) == ".csv";
   if (auto code = check_flag_values(app, [&] {
         check(npy || csv, "--out: expected a file name ending in .npy or .csv, got '", out, "'");
       }))
     return *code;
-  Restored r = restore(ckpt, data_dir);
+  Restored r = restore(ckpt, data_dir, sep);
   NoGradGuard no_tape;
   Tensor z;
   std::vector<int> labels;
@@ -205,15 +244,24 @@ int cmd_export(int argc, char** argv) {
     z = r.image_model->encode(r.images.test.images);
     labels.assign(r.images.test.labels.begin(), r.images.test.labels.end());
   }
+  const std::vector<std::string>& ids = r.graph.node_ids;  // empty: row i is node i
+  std::string ids_path;
   if (npy) {
+    if (!ids.empty()) {
+      ids_path = out.substr(0, out.size() - 4) + ".ids.txt";
+      std::string text;
+      for (const std::string& id : ids) text += id + "\n";
+      write_file_atomically(ids_path, text);
+    }
     write_file_atomically(out, npy_bytes(z));
   } else {
-    std::string text = "row,label";
+    std::string text = ids.empty() ? "row,label" : "id,label";
     for (int64_t c = 0; c < z.cols(); ++c) text += ",z" + std::to_string(c);
     text += "\n";
     char cell[32];
     for (int64_t i = 0; i < z.rows(); ++i) {
-      text += std::to_string(i) + "," + (labels.empty() ? "" : std::to_string(labels[i]));
+      text += (ids.empty() ? std::to_string(i) : csv_field(ids[i])) + "," +
+              (labels.empty() ? "" : std::to_string(labels[i]));
       for (int64_t c = 0; c < z.cols(); ++c) {
         std::snprintf(cell, sizeof cell, ",%.9g", z.at(i * z.cols() + c));
         text += cell;
@@ -222,7 +270,9 @@ int cmd_export(int argc, char** argv) {
     }
     write_file_atomically(out, text);
   }
-  std::printf("%s\n", json({{"out", out}, {"rows", z.rows()}, {"cols", z.cols()}}).dump().c_str());
+  json result = {{"out", out}, {"rows", z.rows()}, {"cols", z.cols()}};
+  if (!ids_path.empty()) result["ids"] = ids_path;
+  std::printf("%s\n", result.dump().c_str());
   return 0;
 }
 

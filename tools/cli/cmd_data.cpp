@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "datasets/fields.h"
 #include "datasets/registry.h"
 #include "datasets/split.h"
 #include "tools/cli/cli.h"
@@ -48,6 +49,8 @@ std::string graph_json(const Graph& g, uint64_t seed) {
     << ", \"nodes\": " << g.num_nodes << ", \"features\": " << g.num_features()
     << ", \"feature_nonzeros\": " << g.feature_nonzeros()
     << ", \"featureless\": " << (g.features ? "false" : "true")
+    << ", \"weighted\": " << (g.edge_weights.empty() ? "false" : "true")
+    << ", \"renumbered_ids\": " << (g.node_ids.empty() ? "false" : "true")
     << ", \"edges\": " << g.edges.size() << ", \"classes\": " << g.num_classes
     << ", \"label_counts\": " << json_array(counts) << ", \"unlabelled\": "
     << (g.labels.empty() ? g.num_nodes : unlabelled)
@@ -63,7 +66,7 @@ std::string graph_json(const Graph& g, uint64_t seed) {
 
 int cmd_data(int argc, char** argv) {
   CLI::App app("Load a dataset and print its summary as one JSON object.", "vgrad data");
-  std::string name, data_dir = default_data_dir();
+  std::string name, data_dir = default_data_dir(), sep = "auto";
   uint64_t seed = 0;
   app.add_option("name", name,
                  "mnist, fashion-mnist, cora, citeseer, pubmed, cora-linqs, synthetic[:k=v,...], "
@@ -72,7 +75,10 @@ int cmd_data(int argc, char** argv) {
   app.add_option("--seed", seed, "seed of the link split whose sizes are reported")
       ->check(non_negative_integer());
   app.add_option("--data-dir", data_dir, "where `make data` put the datasets");
+  add_sep_flag(app, sep, " (default auto)");
   VGRAD_PARSE(app, argc, argv);
+  EdgeListOptions edge_list;
+  if (auto code = check_flag_values(app, [&] { edge_list.sep = parse_separator(sep); })) return *code;
 
   if (is_image_dataset(name)) {
     const ImageDataset d = load_image_dataset(name, data_dir);
@@ -81,7 +87,7 @@ int cmd_data(int argc, char** argv) {
                 image_set_json(d.test).c_str());
     return 0;
   }
-  const Graph g = load_graph_dataset(name, data_dir);
+  const Graph g = load_graph_dataset(name, data_dir, edge_list);
   for (const std::string& w : g.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   check_link_split_possible(g);  // the summary reports the split, as training would make it
   std::printf("%s\n", graph_json(g, seed).c_str());

@@ -115,6 +115,7 @@ int cmd_train(int argc, char** argv) {
   app.add_option("--eval-every", f.eval_every, "validation AUC/AP every N epochs (0: never)")
       ->capture_default_str();
   app.add_option("--data-dir", f.data_dir, "dataset folder (default $VGRAD_DATA_DIR or data)");
+  add_sep_flag(app, f.sep, " (default auto)");
   app.add_flag("--quiet", f.quiet, "no progress output");
   app.add_flag("--profile", f.profile,
                "after the run, print time, calls and bytes allocated per op (forward and "

@@ -31,6 +31,7 @@ struct TrainFlags {
   float dropout = 0.0f;
   int eval_every = 1;
   std::string data_dir;          // default: $VGRAD_DATA_DIR or data/
+  std::string sep = "auto";      // edgelist:FILE separator (datasets/fields.h parse_separator)
   bool quiet = false;            // no progress output (tests)
   bool profile = false;          // per-op time table after the run (autograd/profile.h)
 };

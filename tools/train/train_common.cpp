@@ -8,6 +8,7 @@
 #include "models/registry.h"
 #include "tools/train/flag_names.h"
 #include "tools/train/train.h"
+#include "datasets/fields.h"
 
 namespace vgrad::tools {
 
@@ -34,6 +35,7 @@ void resolve_defaults(TrainFlags& f) {
   const ModelInfo& m = naming_flags([&]() -> const ModelInfo& { return find_model(f.model); });
   const bool graph = m.kind != ModelKind::image;
   if (f.dataset.empty()) f.dataset = graph ? "cora" : "mnist";
+  parse_separator(f.sep);  // throws "--sep: ..." for an unknown one
   if (f.epochs < 0) f.epochs = m.defaults.epochs;
   if (f.lr < 0) f.lr = m.defaults.lr;
   if (f.hidden < 0) f.hidden = m.defaults.hidden;

@@ -7,6 +7,7 @@
 
 #include "autograd/blas.h"
 #include "autograd/profile.h"
+#include "datasets/fields.h"
 #include "datasets/registry.h"
 #include "models/registry.h"
 #include "models/link_training.h"
@@ -24,9 +25,22 @@ namespace {
 using nlohmann::json;
 
 json identity_of(const TrainFlags& f, uint64_t seed) {
-  return {{"model", f.model},   {"dataset", f.dataset}, {"seed", seed},
-          {"hidden", f.hidden}, {"latent", f.latent},   {"features", f.features},
-          {"dropout", f.dropout}};
+  json id = {{"model", f.model},   {"dataset", f.dataset}, {"seed", seed},
+             {"hidden", f.hidden}, {"latent", f.latent},   {"features", f.features},
+             {"dropout", f.dropout}};
+  if (f.sep != "auto") id["sep"] = f.sep;  // absent for auto: older checkpoints still resume
+  return id;
+}
+
+// The file's own node ids, one per line in node order, when the reader renumbered them:
+// eval and export check the reloaded graph against them and write them beside embeddings.
+Checkpoint node_ids_entry(const Graph& g) {
+  Checkpoint c;
+  if (g.node_ids.empty()) return c;
+  std::string text;
+  for (const std::string& id : g.node_ids) text += id + "\n";
+  c.set("node_ids", text);
+  return c;
 }
 
 void write_pictures(const std::string& dir, LinkModel& model, const Graph& g, const json& history) {
@@ -105,7 +119,7 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
   const std::string ckpt_path = out_dir.empty() ? "" : join_path(out_dir, "checkpoint.ckpt");
   if (last_done < f.epochs) {  // stopped by a signal: keep the run
     const std::string path = ckpt_path.empty() ? "vgrad-interrupted.ckpt" : ckpt_path;
-    save_run_checkpoint(path, *model, opt, rng, meta);
+    save_run_checkpoint(path, *model, opt, rng, meta, node_ids_entry(g));
     throw Interrupted{pending_signal(), path};
   }
   profile::restart();
@@ -126,7 +140,7 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
   if (!out_dir.empty()) {
     profile::Scope scope("checkpoint and pictures");  // the embedding is not training
     write_jsonl(join_path(out_dir, "metrics.jsonl"), history);
-    save_run_checkpoint(ckpt_path, *model, opt, rng, meta);
+    save_run_checkpoint(ckpt_path, *model, opt, rng, meta, node_ids_entry(g));
     write_pictures(out_dir, *model, g, history);
   }
   return result;
@@ -140,7 +154,7 @@ json run_graph_training(const TrainFlags& f) {
   const std::string data_dir = f.data_dir.empty() ? default_data_dir() : f.data_dir;
   const Graph g = [&] {
     profile::Scope scope("load dataset");
-    return load_graph_dataset(f.dataset, data_dir);
+    return load_graph_dataset(f.dataset, data_dir, EdgeListOptions{parse_separator(f.sep)});
   }();
   for (const std::string& w : g.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   check_graph_run(g, f);  // enough edges for the split, enough memory: before any work
