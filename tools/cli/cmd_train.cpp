@@ -59,6 +59,8 @@ int cmd_train(int argc, char** argv) {
   app.add_option("--resume", f.resume, "continue the run saved in this checkpoint");
   app.add_option("--decoder", f.decoder, "gae/vgae loss: fused (tiled, O(N d) memory), "
                  "dense (matmul + BCE, for study) or sampled")->capture_default_str();
+  app.add_option("--encoder", f.encoder, "gae/vgae encoder layers: gcn, gat (8 heads), sage "
+                 "or gin")->capture_default_str();
   app.add_option("--negatives", f.negatives, "negatives per edge for --decoder sampled")
       ->capture_default_str();
   app.add_option("--features", f.features, "auto (the dataset's) or none (identity)")

@@ -20,6 +20,7 @@ struct TrainFlags {
   std::string out;               // --out DIR
   std::string resume;            // --resume CKPT
   std::string decoder = "fused";
+  std::string encoder = "gcn";   // gae/vgae: gcn | gat | sage | gin
   int64_t negatives = 1;
   std::string features = "auto"; // auto | none
   float dropout = 0.0f;

@@ -40,6 +40,9 @@ void resolve_defaults(TrainFlags& f) {
   check(f.eval_every >= 0, "--eval-every: expected 0 (never) or more, got ", f.eval_every);
   check(f.resume.empty() || f.seeds == 1, "--resume continues one run: it cannot go with --seeds");
   check(graph || f.decoder == "fused", "--decoder applies to gae and vgae only");
+  check(graph || f.encoder == "gcn", "--encoder applies to gae and vgae only");
+  check(f.encoder == "gcn" || f.encoder == "gat" || f.encoder == "sage" || f.encoder == "gin",
+        "--encoder: expected gcn, gat, sage or gin, got '", f.encoder, "'");
   check(f.decoder == "fused" || f.decoder == "dense" || f.decoder == "sampled",
         "--decoder: expected fused, dense or sampled, got '", f.decoder, "'");
   check_dataset_name(f.dataset, graph);

@@ -28,9 +28,12 @@ double median(std::vector<double> v) {
 }
 
 json identity_of(const TrainFlags& f, uint64_t seed) {
-  return {{"model", f.model},   {"dataset", f.dataset}, {"seed", seed},
+  json id = {{"model", f.model},   {"dataset", f.dataset}, {"seed", seed},
           {"hidden", f.hidden}, {"latent", f.latent},   {"features", f.features},
           {"dropout", f.dropout}};
+  // gcn is left out so that checkpoints from before --encoder existed still resume.
+  if (f.encoder != "gcn") id["encoder"] = f.encoder;
+  return id;
 }
 
 void write_pictures(const std::string& dir, LinkModel& model, const Graph& g, const json& history) {
@@ -63,7 +66,8 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
   LinkTargets targets = make_link_targets(split, parse_decoder(f.decoder));
   targets.negatives_per_edge = f.negatives;
   Rng rng(seed);
-  GraphModelConfig config{.hidden = f.hidden, .latent = f.latent, .dropout = f.dropout};
+  GraphModelConfig config{.hidden = f.hidden, .latent = f.latent, .dropout = f.dropout,
+                          .encoder = f.encoder};
   auto model = make_link_model(f.model, split.adj_norm, features, config, rng);
   Adam opt(model->parameters(), {.lr = f.lr});
   json history = json::array();
@@ -150,6 +154,7 @@ json run_graph_training(const TrainFlags& f) {
   json out = {{"model", f.model},   {"dataset", g.name.empty() ? f.dataset : g.name},
               {"nodes", g.num_nodes}, {"edges", (int64_t)g.edges.size()},
               {"epochs", f.epochs}, {"lr", f.lr}, {"decoder", f.decoder},
+              {"encoder", f.encoder},
               {"features", f.features}, {"threads", max_threads()}};
   if (f.seeds == 1) out["seed"] = f.seed;
   else out["seeds"] = runs.size();
