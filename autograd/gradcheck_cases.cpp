@@ -44,6 +44,64 @@ CsrPtr random_csr(int64_t rows, int64_t cols, Rng& rng) {
   return Csr::from_coo(rows, cols, r, c, v);
 }
 
+// The edge ops' rows (autograd/ops/edge.cpp, index.cpp, activation.cpp): a 7 x 6 pattern,
+// non-symmetric, with empty rows; per-edge tensors [E] and [E, heads].
+std::vector<GradcheckCase> edge_op_cases() {
+  auto pattern = [](Rng& rng) { return random_csr(7, 6, rng); };
+  std::vector<GradcheckCase> cases;
+  for (int64_t heads : {0, 3}) {  // 0: values [E], one head
+    const std::string tag = heads ? " (3 heads)" : "";
+    const int64_t h = std::max<int64_t>(heads, 1);
+    auto edge_shape = [heads](const CsrPtr& p) {
+      return heads ? Shape{p->nnz(), heads} : Shape{p->nnz()};
+    };
+    cases.push_back({"spmm (values learn)" + tag, [=](Rng& rng) -> Made {
+                       CsrPtr p = pattern(rng);
+                       Tensor v = gradcheck_leaf(edge_shape(p), rng), x = gradcheck_leaf({6, 2 * h}, rng);
+                       return {[=] { return spmm(p, v, x); }, {v, x}};
+                     }});
+    cases.push_back({"sddmm" + tag, [=](Rng& rng) -> Made {
+                       CsrPtr p = pattern(rng);
+                       Tensor a = gradcheck_leaf({7, 2 * h}, rng), b = gradcheck_leaf({6, 2 * h}, rng);
+                       return {[=] { return sddmm(p, a, b, heads); }, {a, b}};
+                     }});
+    cases.push_back({"edge_softmax" + tag, [=](Rng& rng) -> Made {
+                       CsrPtr p = pattern(rng);
+                       Tensor s = gradcheck_leaf(edge_shape(p), rng, -2, 2);
+                       return {[=] { return edge_softmax(p, s); }, {s}};
+                     }});
+    cases.push_back({"edge_row_sum" + tag, [=](Rng& rng) -> Made {
+                       CsrPtr p = pattern(rng);
+                       Tensor v = gradcheck_leaf(edge_shape(p), rng);
+                       return {[=] { return edge_row_sum(p, v); }, {v}};
+                     }});
+    cases.push_back({"edge_broadcast" + tag, [=](Rng& rng) -> Made {
+                       CsrPtr p = pattern(rng);
+                       Tensor r = gradcheck_leaf(heads ? Shape{7, heads} : Shape{7}, rng);
+                       return {[=] { return edge_broadcast(p, r); }, {r}};
+                     }});
+  }
+  // Indices repeat and skip rows, so index_add sums several sources and leaves zeros.
+  const auto idx = std::make_shared<const std::vector<int64_t>>(std::vector<int64_t>{3, 0, 3, 1, 3, 0});
+  cases.push_back({"index_select (repeats)", [=](Rng& rng) -> Made {
+                     Tensor x = gradcheck_leaf({5, 3}, rng);
+                     return {[=] { return index_select(x, idx); }, {x}};
+                   }});
+  cases.push_back({"index_add (repeats)", [=](Rng& rng) -> Made {
+                     Tensor src = gradcheck_leaf({6, 2, 2}, rng);
+                     return {[=] { return index_add(src, idx, 5); }, {src}};
+                   }});
+  cases.push_back({"leaky_relu", [](Rng& rng) -> Made {
+                     Tensor x = away_from_zero({3, 4}, rng, 0.1f, 2);
+                     return {[=] { return leaky_relu(x, 0.2f); }, {x}};
+                   }});
+  cases.push_back({"elu", [](Rng& rng) -> Made {
+                     Tensor x = away_from_zero({3, 4}, rng, 0.1f, 2);
+                     return {[=] { return elu(x); }, {x}};
+                   }});
+  return cases;
+}
+
 }  // namespace
 
 std::vector<GradcheckCase> op_gradcheck_cases() {
@@ -169,6 +227,7 @@ std::vector<GradcheckCase> op_gradcheck_cases() {
                          return {[=] { return matmul(a, b, ta, tb); }, {a, b}};
                        }});
     }
+  for (GradcheckCase& c : edge_op_cases()) cases.push_back(std::move(c));
   return cases;
 }
 

@@ -36,6 +36,8 @@ Tensor sigmoid(const Tensor& x);
 Tensor tanh(const Tensor& x);
 Tensor softplus(const Tensor& x);     // log(1 + e^x), stable for large |x|
 Tensor log_sigmoid(const Tensor& x);  // log(sigmoid(x)) = -softplus(-x)
+Tensor leaky_relu(const Tensor& x, float slope);  // x > 0 ? x : slope x
+Tensor elu(const Tensor& x);                      // x > 0 ? x : e^x - 1 (alpha 1)
 // Inverted dropout: keeps each value with probability 1-p and scales it by 1/(1-p), so eval
 // mode (train=false) is the identity.
 Tensor dropout(const Tensor& x, float p, bool train, Rng& rng);
@@ -63,6 +65,31 @@ Tensor pad(const Tensor& x, int64_t begin, int64_t width);
 
 // Y = A X (or A^T X) with A a constant CSR matrix (N x M) and X dense. dX = A^T dY (or A dY).
 Tensor spmm(const CsrPtr& a, const Tensor& x, bool transpose_a = false);
+
+// Ops over the edges of a CSR pattern (autograd/ops/edge.cpp): only the pattern's row_ptr and
+// col_idx are read, never its stored values. Per-edge tensors are [E] (one head) or [E, H]
+// (H heads), in the pattern's CSR order. Node tensors with heads are [N, H*D]: head h owns
+// columns h*D .. (h+1)*D - 1 (what X W gives with W [F, H*D], so no reshape is needed).
+// Y[i] = sum_e in row i  values[e] X[col(e)], per head. dvalues = sddmm(pattern, dY, X),
+// dX = spmm(pattern^T, values moved to the transposed order, dY). O(E * H * D).
+Tensor spmm(const CsrPtr& pattern, const Tensor& values, const Tensor& x);
+// s[e] = A[row(e)] . B[col(e)], per head: heads = 0 gives [E], heads >= 1 gives [E, heads]
+// with A [N, H*D], B [M, H*D]. dA = spmm(pattern, ds, B), dB = spmm(pattern^T, ds, A).
+Tensor sddmm(const CsrPtr& pattern, const Tensor& a, const Tensor& b, int64_t heads = 0);
+// Softmax over each row's edges, per head; the row max is subtracted (stable); an empty row
+// has no edges and so no values. ds = y * (dy - edge_broadcast(edge_row_sum(y * dy))).
+Tensor edge_softmax(const CsrPtr& pattern, const Tensor& scores);
+// r[i] = sum_e in row i  v[e] ([E] -> [N], [E, H] -> [N, H]); and its adjoint, every edge
+// given its row's value ([N] -> [E], [N, H] -> [E, H]).
+Tensor edge_row_sum(const CsrPtr& pattern, const Tensor& v);
+Tensor edge_broadcast(const CsrPtr& pattern, const Tensor& r);
+
+// Row gather and scatter-add (autograd/ops/index.cpp), each the other's derivative. A row is
+// everything after the first dimension. y[k] = x[idx[k]];  out[t] = sum_{k: idx[k] = t} src[k]
+// summed in k order (grouped by target, no atomics: the same bits for any thread count).
+using IndexPtr = std::shared_ptr<const std::vector<int64_t>>;
+Tensor index_select(const Tensor& x, const IndexPtr& idx);
+Tensor index_add(const Tensor& src, const IndexPtr& idx, int64_t n);
 
 // Operator sugar for readable model code.
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }

@@ -103,6 +103,67 @@ const Csr& Csr::transposed() const {
   return transpose_ ? *transpose_ : *this;
 }
 
+const Csr::EdgeTranspose& Csr::edge_transpose() const {
+  std::call_once(edge_transpose_once_, [this] {
+    // The same counting sort as transposed(), remembering where each edge came from.
+    auto t = std::make_shared<Csr>();
+    t->rows_ = cols_;
+    t->cols_ = rows_;
+    t->row_ptr_.assign(cols_ + 1, 0);
+    for (int32_t c : col_idx_) t->row_ptr_[c + 1]++;
+    for (int64_t i = 0; i < cols_; ++i) t->row_ptr_[i + 1] += t->row_ptr_[i];
+    t->col_idx_.resize(col_idx_.size());
+    t->values_.resize(values_.size());
+    auto order = std::make_shared<std::vector<int64_t>>(col_idx_.size());
+    std::vector<int64_t> next(t->row_ptr_.begin(), t->row_ptr_.end() - 1);
+    for (int64_t i = 0; i < rows_; ++i)
+      for (int64_t k = row_ptr_[i]; k < row_ptr_[i + 1]; ++k) {
+        const int64_t dst = next[col_idx_[k]]++;
+        t->col_idx_[dst] = (int32_t)i;
+        t->values_[dst] = values_[k];
+        (*order)[dst] = k;
+      }
+    edge_transpose_ = {t, order};
+  });
+  return edge_transpose_;
+}
+
+const std::shared_ptr<const std::vector<int64_t>>& Csr::edge_rows() const {
+  std::call_once(edge_index_once_, [this] {
+    auto rows = std::make_shared<std::vector<int64_t>>(col_idx_.size());
+    auto cols = std::make_shared<std::vector<int64_t>>(col_idx_.begin(), col_idx_.end());
+    for (int64_t i = 0; i < rows_; ++i)
+      for (int64_t k = row_ptr_[i]; k < row_ptr_[i + 1]; ++k) (*rows)[k] = i;
+    edge_rows_ = rows;
+    edge_cols_ = cols;
+  });
+  return edge_rows_;
+}
+
+const std::shared_ptr<const std::vector<int64_t>>& Csr::edge_cols() const {
+  edge_rows();
+  return edge_cols_;
+}
+
+namespace {
+CsrPtr rebuild_diagonal(const Csr& a, bool keep_loops) {
+  check(a.rows() == a.cols(), "self-loops: the pattern must be square, got ", a.shape_str());
+  std::vector<int64_t> r, c;
+  std::vector<float> v;
+  for (int64_t i = 0; i < a.rows(); ++i) {
+    for (int64_t k = a.row_ptr()[i]; k < a.row_ptr()[i + 1]; ++k) {
+      if (a.col_idx()[k] == i) continue;
+      r.push_back(i), c.push_back(a.col_idx()[k]), v.push_back(a.values()[k]);
+    }
+    if (keep_loops) r.push_back(i), c.push_back(i), v.push_back(1.0f);
+  }
+  return Csr::from_coo(a.rows(), a.cols(), r, c, v);
+}
+}  // namespace
+
+CsrPtr with_self_loops(const Csr& a) { return rebuild_diagonal(a, true); }
+CsrPtr without_self_loops(const Csr& a) { return rebuild_diagonal(a, false); }
+
 std::vector<float> Csr::to_dense() const {
   std::vector<float> d(rows_ * cols_, 0.0f);
   for (int64_t i = 0; i < rows_; ++i)

@@ -30,6 +30,18 @@ class Csr {
 
   // A^T, built once on first use and cached: GCN's backward needs it every step.
   const Csr& transposed() const;
+  // The transposed pattern as a CsrPtr (values: A's, moved with their edges) and, for each of
+  // its edges in its CSR order, the index of the same edge in A: per-edge tensors that learn
+  // (spmm(pattern, values, X)) are carried over with index_select(values, *edge_order).
+  struct EdgeTranspose {
+    CsrPtr pattern;
+    std::shared_ptr<const std::vector<int64_t>> edge_order;
+  };
+  const EdgeTranspose& edge_transpose() const;
+  // The row of every edge in CSR order (E entries), built once: GAT gathers node values to
+  // edges with it.
+  const std::shared_ptr<const std::vector<int64_t>>& edge_rows() const;
+  const std::shared_ptr<const std::vector<int64_t>>& edge_cols() const;
   bool is_symmetric() const;
   std::vector<float> to_dense() const;   // rows x cols, for tests and small debugging
 
@@ -40,7 +52,15 @@ class Csr {
   std::vector<float> values_;
   mutable std::once_flag transpose_once_;
   mutable std::unique_ptr<Csr> transpose_;  // null when A is symmetric: A^T is A
+  mutable std::once_flag edge_transpose_once_, edge_index_once_;
+  mutable EdgeTranspose edge_transpose_;
+  mutable std::shared_ptr<const std::vector<int64_t>> edge_rows_, edge_cols_;
 };
+
+// The same pattern with every diagonal entry present (diagonal values set to 1), as GAT
+// attends to a node itself; and with none (SAGE and GIN aggregate neighbours only).
+CsrPtr with_self_loops(const Csr& a);
+CsrPtr without_self_loops(const Csr& a);
 
 // out (rows x d) = A (rows x cols) * x (cols x d), dense row-major; OpenMP over rows.
 void csr_times_dense(const Csr& a, const float* x, int64_t d, float* out);

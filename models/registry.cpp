@@ -1,6 +1,7 @@
 #include "models/registry.h"
 
 #include "models/ae.h"
+#include "models/encoder.h"
 #include "models/vae.h"
 #include "models/vgae.h"
 
@@ -38,11 +39,12 @@ std::vector<ModelInfo> make_rows() {
        .defaults = kMnistReference, .make_image = image_constructor<Vae>()},
       {.name = "gae", .kind = ModelKind::graph,
        .description = "graph autoencoder: 2-layer GCN, inner-product decoder (Kipf & Welling)",
-       .defaults = kGaeReference, .decoders = decoder_names(),
+       .defaults = kGaeReference, .decoders = decoder_names(), .encoders = encoder_names(),
        .make_link = link_constructor<Gae>()},
       {.name = "vgae", .kind = ModelKind::graph,
        .description = "variational graph autoencoder: GCN mu and log sigma heads, KL term",
-       .defaults = kGaeReference, .decoders = decoder_names(), .latent_heads = 2,
+       .defaults = kGaeReference, .decoders = decoder_names(), .encoders = encoder_names(),
+       .latent_heads = 2,
        .make_link = link_constructor<Vgae>()},
   };
 }

@@ -14,7 +14,7 @@ class Vgae : public GcnEncoderBase {
   Tensor embed() override;  // mu
   std::string kind() const override { return "vgae"; }
  private:
-  std::shared_ptr<GraphConv> gc_mu_, gc_log_std_;
+  EncoderLayer gc_mu_, gc_log_std_;
 };
 
 }  // namespace vgrad

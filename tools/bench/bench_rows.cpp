@@ -30,6 +30,10 @@ struct Job {
   const char* dataset;
   int vgrad_epochs, torch_epochs;  // per run; --quick uses the second pair
   int quick_vgrad_epochs, quick_torch_epochs;
+  // The GAE/VGAE encoder and its hidden width; PyTorch's gae.py has GCN only, so a row with
+  // another encoder is vgrad alone (issue 14: GAT's s/epoch against the GCN encoder's).
+  const char* encoder = "gcn";
+  int hidden = 32;
 };
 
 // Cora is cheap: vgrad times the reference's 200 epochs; PyTorch's dense N x N decoder is
@@ -38,6 +42,7 @@ struct Job {
 const Job kJobs[] = {
     {"VGAE Cora", "vgae", "cora", 200, 20, 20, 5},
     {"GAE Cora", "gae", "cora", 200, 20, 20, 5},
+    {"GAE Cora, GAT encoder (8 heads x 8)", "gae", "cora", 200, 0, 20, 0, "gat", 64},
     {"VGAE Pubmed", "vgae", "pubmed", 10, 2, 3, 0},
     {"VAE MNIST", "vae", "mnist", 1, 1, 1, 1},
 };
@@ -93,7 +98,8 @@ json run_once(Cell& cell, const std::string& label, const std::vector<std::strin
 }
 
 std::vector<std::string> vgrad_train(const Settings& s, const std::string& model,
-                                     const std::string& dataset, int threads, int epochs) {
+                                     const std::string& dataset, int threads, int epochs,
+                                     const std::string& encoder = "gcn", int hidden = 32) {
   std::vector<std::string> a = {s.vgrad,     "train",
                                 "--model",   model,
                                 "--dataset", dataset,
@@ -102,6 +108,8 @@ std::vector<std::string> vgrad_train(const Settings& s, const std::string& model
                                 "--quiet"};
   if (model == "gae" || model == "vgae") a.insert(a.end(), {"--eval-every", "0"});
   if (!s.gemm.empty()) a.insert(a.end(), {"--gemm", s.gemm});
+  if (encoder != "gcn")
+    a.insert(a.end(), {"--encoder", encoder, "--hidden", std::to_string(hidden)});
   return a;
 }
 
@@ -194,8 +202,11 @@ void run_jobs(const Settings& s, Report& report) {
           run_kernels_once(s, report.kernels.back(), run);
         }
         run_once(row.vgrad, "vgrad " + run,
-                 vgrad_train(s, job.model, job.dataset, t, row.vgrad.epochs), vgrad_seconds);
+                 vgrad_train(s, job.model, job.dataset, t, row.vgrad.epochs, job.encoder,
+                             job.hidden),
+                 vgrad_seconds);
         if (!s.torch || (pubmed && rep > 1)) continue;  // PyTorch Pubmed: one run
+        if (std::string(job.encoder) != "gcn") continue;  // no PyTorch peer
         if (row.torch.epochs == 0) {
           row.torch.note =
               cat("PyTorch ", job.name, ", ", thread_label(t), ": skipped with --quick");

@@ -103,6 +103,17 @@ const std::vector<Target>& targets() {
        },
        [](double v) { return fixed(v, 0) + " MiB"; },
        [](double x) { return x * 1048576.0 < 400e6; }, false},
+      {"GAE Cora, GAT encoder (8 heads x 8) s/epoch / the GCN encoder's <= 3",
+       [](const Report& r) {
+         std::vector<double> v;
+         for (int t : {1, 2}) {
+           const JobRow* gat = find_job(r, "GAE Cora, GAT encoder (8 heads x 8)", t);
+           const JobRow* gcn = find_job(r, "GAE Cora", t);
+           v.push_back(gat && gcn ? gat->vgrad.value() / gcn->vgrad.value() : NAN);
+         }
+         return v;
+       },
+       [](double v) { return fixed(v, 2) + "x"; }, [](double x) { return x <= 3.0; }},
   };
   return table;
 }

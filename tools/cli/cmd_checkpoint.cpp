@@ -78,7 +78,8 @@ Restored restore(const std::string& path, std::string data_dir, std::string sep 
     r.split = std::make_unique<LinkSplit>(mask_test_edges(r.graph, r.meta.at("seed").get<uint64_t>()));
     const CsrPtr features = r.meta.value("features", "auto") == "none"
                                 ? Csr::identity(r.graph.num_nodes) : r.graph.features_or_identity();
-    GraphModelConfig c{.hidden = r.meta.at("hidden"), .latent = r.meta.at("latent")};
+    GraphModelConfig c{.hidden = r.meta.at("hidden"), .latent = r.meta.at("latent"),
+                       .encoder = r.meta.value("encoder", "gcn")};
     r.graph_model = make_link_model(kind, r.split->adj_norm, features, c, rng);
     r.graph_model->load_from(ckpt, "model.");
     r.graph_model->eval();

@@ -102,6 +102,9 @@ int cmd_train(int argc, char** argv) {
                  model_names_where([](const ModelInfo& m) { return !m.decoders.empty(); }) +
                  ": fused (default; tiled, O(N d) memory), dense (matmul + BCE, for study) or "
                  "sampled (--negatives per edge)");
+  app.add_option("--encoder", f.encoder, "the encoder layers of " +
+                 model_names_where([](const ModelInfo& m) { return !m.encoders.empty(); }) +
+                 ": gcn (default), gat (8 heads), sage or gin");
   app.add_option("--negatives", f.negatives, "negatives per edge for --decoder sampled")
       ->capture_default_str();
   app.add_option("--eval-negatives", f.eval_negatives,

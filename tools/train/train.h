@@ -25,6 +25,7 @@ struct TrainFlags {
   std::string resume;            // --resume CKPT
   std::string decoder;
   std::string recon;             // ae/vae: bce (default) or mse; graph models refuse it
+  std::string encoder;           // gae/vgae: gcn (default) | gat | sage | gin
   int64_t negatives = 1;
   int64_t eval_negatives = 0;    // --eval-negatives K: K drawn negatives per test edge (0: the split's)
   std::string features = "auto"; // auto | none

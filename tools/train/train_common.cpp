@@ -64,6 +64,11 @@ void resolve_defaults(TrainFlags& f) {
         model_names_where([](const ModelInfo& r) { return !r.decoders.empty(); }), " only");
   if (f.decoder.empty() && !m.decoders.empty()) f.decoder = m.decoders.front();
   if (!m.decoders.empty()) naming_flags([&] { check_choice("decoder", f.decoder, m.decoders); });
+  // The encoder likewise.
+  check(!m.encoders.empty() || f.encoder.empty(), "--encoder applies to ",
+        model_names_where([](const ModelInfo& r) { return !r.encoders.empty(); }), " only");
+  if (f.encoder.empty() && !m.encoders.empty()) f.encoder = m.encoders.front();
+  if (!m.encoders.empty()) naming_flags([&] { check_choice("encoder", f.encoder, m.encoders); });
   check(!graph || f.recon.empty(), "--recon applies to ",
         model_names_where([](const ModelInfo& r) { return r.kind == ModelKind::image; }),
         " only (graph models reconstruct edges with their decoder)");

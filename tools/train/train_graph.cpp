@@ -29,6 +29,8 @@ json identity_of(const TrainFlags& f, uint64_t seed) {
              {"hidden", f.hidden}, {"latent", f.latent},   {"features", f.features},
              {"dropout", f.dropout}};
   if (f.sep != "auto") id["sep"] = f.sep;  // absent for auto: older checkpoints still resume
+  // gcn is left out so that checkpoints from before --encoder existed still resume.
+  if (f.encoder != "gcn") id["encoder"] = f.encoder;
   return id;
 }
 
@@ -73,7 +75,8 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
   LinkTargets targets = make_link_targets(split, parse_decoder(f.decoder));
   targets.negatives_per_edge = f.negatives;
   Rng rng(seed);
-  GraphModelConfig config{.hidden = f.hidden, .latent = f.latent, .dropout = f.dropout};
+  GraphModelConfig config{.hidden = f.hidden, .latent = f.latent, .dropout = f.dropout,
+                          .encoder = f.encoder};
   auto model = make_link_model(f.model, split.adj_norm, features, config, rng);
   Adam opt(model->parameters(), {.lr = f.lr});
   json history = json::array();
@@ -169,6 +172,7 @@ json run_graph_training(const TrainFlags& f) {
   json out = {{"model", f.model},   {"dataset", g.name.empty() ? f.dataset : g.name},
               {"nodes", g.num_nodes}, {"edges", (int64_t)g.edges.size()},
               {"epochs", f.epochs}, {"lr", f.lr}, {"decoder", f.decoder},
+              {"encoder", f.encoder},
               {"features", f.features}, {"threads", max_threads()},
               {"gemm", kernels::gemm_backend_name(kernels::gemm_backend())}};
   if (f.seeds == 1) out["seed"] = f.seed;
