@@ -1,6 +1,7 @@
 #include "models/factory.h"
 
 #include "models/ae.h"
+#include "models/spectral.h"
 #include "models/vae.h"
 #include "models/vgae.h"
 
@@ -11,7 +12,9 @@ std::unique_ptr<LinkModel> make_link_model(const std::string& kind, CsrPtr a_hat
                                            Rng& rng) {
   if (kind == "gae") return std::make_unique<Gae>(std::move(a_hat), std::move(features), config, rng);
   if (kind == "vgae") return std::make_unique<Vgae>(std::move(a_hat), std::move(features), config, rng);
-  fail("unknown graph model '", kind, "' (expected gae or vgae)");
+  // Filled by SpectralModel::fit or by a checkpoint's tensor, never by training.
+  if (kind == "sc") return std::make_unique<SpectralModel>(a_hat->rows(), config.latent);
+  fail("unknown graph model '", kind, "' (expected gae, vgae or sc)");
 }
 
 std::unique_ptr<ImageModel> make_image_model(const std::string& kind, int64_t pixels,

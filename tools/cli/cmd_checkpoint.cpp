@@ -42,14 +42,14 @@ Restored restore(const std::string& path, std::string data_dir) {
     TrainFlags as_trained;  // the sizes check_graph_run estimates from (no decoder in eval)
     as_trained.model = kind;
     as_trained.dataset = r.meta.at("dataset");
-    as_trained.hidden = r.meta.at("hidden");
+    as_trained.hidden = r.meta.value("hidden", 0);  // sc has none
     as_trained.latent = r.meta.at("latent");
     as_trained.features = r.meta.value("features", "auto");
     check_graph_run(r.graph, as_trained);
     r.split = std::make_unique<LinkSplit>(mask_test_edges(r.graph, r.meta.at("seed").get<uint64_t>()));
     const CsrPtr features = r.meta.value("features", "auto") == "none"
                                 ? Csr::identity(r.graph.num_nodes) : r.graph.features_or_identity();
-    GraphModelConfig c{.hidden = r.meta.at("hidden"), .latent = r.meta.at("latent")};
+    GraphModelConfig c{.hidden = as_trained.hidden, .latent = r.meta.at("latent")};
     r.graph_model = make_link_model(kind, r.split->adj_norm, features, c, rng);
     r.graph_model->load_from(ckpt, "model.");
     r.graph_model->eval();
@@ -85,7 +85,7 @@ std::string npy_bytes(const Tensor& t) {
 }  // namespace
 
 int cmd_eval(int argc, char** argv) {
-  CLI::App app("Evaluate a checkpoint: test/validation AUC and AP (gae, vgae) or the test "
+  CLI::App app("Evaluate a checkpoint: test/validation AUC and AP (gae, vgae, sc) or the test "
                "loss per sample (ae, vae), as JSON.", "vgrad eval");
   std::string ckpt, data_dir;
   add_common(app, ckpt, data_dir);
@@ -133,7 +133,8 @@ int cmd_sample(int argc, char** argv) {
 }
 
 int cmd_export(int argc, char** argv) {
-  CLI::App app("Write node embeddings (gae, vgae: the mean, [N, Z]) or test-set latents "
+  CLI::App app("Write node embeddings (gae, vgae: the mean, [N, Z]; sc: the spectral "
+               "embedding) or test-set latents "
                "(ae, vae: [10000, Z]) as .npy or .csv (the csv adds each row's label).",
                "vgrad export");
   std::string ckpt, data_dir, out;

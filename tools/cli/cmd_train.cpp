@@ -38,10 +38,11 @@ void report_profile(const TrainFlags& f, nlohmann::json& result) {
 }  // namespace
 
 int cmd_train(int argc, char** argv) {
-  CLI::App app("Train AE/VAE on MNIST or GAE/VGAE on a graph; prints progress on stderr and "
-               "one JSON object of results on stdout.", "vgrad train");
+  CLI::App app("Train AE/VAE on MNIST or GAE/VGAE on a graph, or compute the spectral "
+               "embedding (sc); prints progress on stderr and one JSON object of results on "
+               "stdout.", "vgrad train");
   TrainFlags f;
-  app.add_option("--model", f.model, "ae, vae, gae or vgae")->required();
+  app.add_option("--model", f.model, "ae, vae, gae, vgae or sc")->required();
   app.add_option("--dataset", f.dataset,
                  "mnist, fashion-mnist, cora, citeseer, pubmed, cora-linqs, "
                  "synthetic[:k=v,...], edgelist:PATH (default: mnist / cora)");
@@ -49,7 +50,7 @@ int cmd_train(int argc, char** argv) {
   app.add_option("--lr", f.lr, "Adam learning rate (default 1e-3 / 0.01)");
   app.add_option("--batch", f.batch, "minibatch size for ae/vae")->capture_default_str();
   app.add_option("--hidden", f.hidden, "hidden width (default 400 / 32)");
-  app.add_option("--latent", f.latent, "latent width (default 20 / 16)");
+  app.add_option("--latent", f.latent, "latent width (default 20 / 16; sc: 128 eigenvectors)");
   app.add_option("--seed", f.seed, "random seed (split, init, noise)")
       ->check(non_negative_integer())->capture_default_str();  // else -1 wraps to 2^64 - 1
   app.add_option("--seeds", f.seeds, "repeat with seeds S..S+K-1 and report mean/std")
@@ -86,12 +87,15 @@ int cmd_train(int argc, char** argv) {
   install_interrupt_handlers();
   try {
     profile::enable(f.profile);
-    nlohmann::json result = is_graph_model(f.model) ? run_graph_training(f)
-                                                    : run_image_training(f);
+    nlohmann::json result = run_training(f);
     if (f.profile) report_profile(f, result);
     std::printf("%s\n", result.dump().c_str());
     return 0;
   } catch (const Interrupted& stop) {
+    if (stop.checkpoint.empty()) {  // sc: the seeds finished so far are in --out
+      std::fprintf(stderr, "vgrad train: interrupted\n");
+      return 128 + stop.signal;
+    }
     std::fprintf(stderr, "vgrad train: interrupted; the run so far is in %s (continue with "
                  "--resume %s)\n", stop.checkpoint.c_str(), stop.checkpoint.c_str());
     return 128 + stop.signal;

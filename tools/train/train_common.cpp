@@ -2,6 +2,7 @@
 #include <sys/resource.h>
 
 #include <atomic>
+#include <cmath>
 #include <csignal>
 
 #include "autograd/check.h"
@@ -14,11 +15,18 @@ std::atomic<int> g_signal{0};
 extern "C" void on_signal(int sig) { g_signal.store(sig); }
 }  // namespace
 
-bool is_graph_model(const std::string& model) { return model == "gae" || model == "vgae"; }
+bool is_graph_model(const std::string& model) {
+  return model == "gae" || model == "vgae" || is_embedding_model(model);
+}
 
 void resolve_defaults(TrainFlags& f) {
-  check(f.model == "ae" || f.model == "vae" || f.model == "gae" || f.model == "vgae",
-        "--model: expected ae, vae, gae or vgae, got '", f.model, "'");
+  check(f.model == "ae" || f.model == "vae" || f.model == "gae" || f.model == "vgae" ||
+            is_embedding_model(f.model),
+        "--model: expected ae, vae, gae, vgae or sc, got '", f.model, "'");
+  check(f.seeds >= 1 && f.seeds <= 1000, "--seeds: expected 1..1000, got ", f.seeds);
+  check(f.threads >= 0 && f.threads <= 1024, "--threads: expected 0 (all) .. 1024, got ",
+        f.threads);
+  if (is_embedding_model(f.model)) return resolve_embedding_defaults(f);
   const bool graph = is_graph_model(f.model);
   if (f.dataset.empty()) f.dataset = graph ? "cora" : "mnist";
   if (f.epochs < 0) f.epochs = graph ? 200 : 10;
@@ -30,9 +38,6 @@ void resolve_defaults(TrainFlags& f) {
   check(f.hidden >= 1 && f.hidden <= 65536, "--hidden: expected 1..65536, got ", f.hidden);
   check(f.latent >= 1 && f.latent <= 65536, "--latent: expected 1..65536, got ", f.latent);
   check(f.batch >= 1, "--batch: expected at least 1, got ", f.batch);
-  check(f.seeds >= 1 && f.seeds <= 1000, "--seeds: expected 1..1000, got ", f.seeds);
-  check(f.threads >= 0 && f.threads <= 1024, "--threads: expected 0 (all) .. 1024, got ",
-        f.threads);
   check(f.negatives >= 1, "--negatives: expected at least 1, got ", f.negatives);
   check(f.features == "auto" || f.features == "none", "--features: expected auto or none, got '",
         f.features, "'");
@@ -43,6 +48,31 @@ void resolve_defaults(TrainFlags& f) {
   check(f.decoder == "fused" || f.decoder == "dense" || f.decoder == "sampled",
         "--decoder: expected fused, dense or sampled, got '", f.decoder, "'");
   check_dataset_name(f.dataset, graph);
+}
+
+nlohmann::json train_settings(const TrainFlags& f) {
+  return {{"model", f.model},         {"dataset", f.dataset},     {"epochs", f.epochs},
+          {"lr", f.lr},               {"batch", f.batch},         {"hidden", f.hidden},
+          {"latent", f.latent},       {"seed", f.seed},           {"seeds", f.seeds},
+          {"decoder", f.decoder},     {"negatives", f.negatives}, {"features", f.features},
+          {"dropout", f.dropout},     {"eval_every", f.eval_every}};
+}
+
+nlohmann::json run_training(const TrainFlags& f) {
+  if (is_embedding_model(f.model)) return run_embedding_training(f);
+  return is_graph_model(f.model) ? run_graph_training(f) : run_image_training(f);
+}
+
+void add_mean_std(nlohmann::json& out, const nlohmann::json& runs,
+                  std::initializer_list<const char*> keys) {
+  for (const char* key : keys) {
+    double sum = 0, sq = 0;
+    for (const nlohmann::json& r : runs) sum += r[key].get<double>();
+    const double mean = sum / (double)runs.size();
+    for (const nlohmann::json& r : runs) sq += std::pow(r[key].get<double>() - mean, 2);
+    out[key] = mean;
+    out[std::string(key) + "_std"] = std::sqrt(sq / (double)runs.size());
+  }
 }
 
 double peak_rss_mib() {
