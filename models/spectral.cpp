@@ -112,7 +112,8 @@ SpectralGraphFacts spectral_graph_facts(const Csr& adjacency) {
   return {adjacency.rows(), adjacency.rows() - g.size(), g.num_components};
 }
 
-SpectralEmbedding spectral_embedding(const Csr& adjacency, int64_t dims, Rng& rng) {
+SpectralEmbedding spectral_embedding(const Csr& adjacency, int64_t dims, Rng& rng,
+                                     const SpectralOptions& options) {
   check(adjacency.rows() == adjacency.cols(), "spectral_embedding: the adjacency must be square, got ",
         adjacency.shape_str());
   const ActiveGraph g = active_graph(adjacency);
@@ -124,16 +125,14 @@ SpectralEmbedding spectral_embedding(const Csr& adjacency, int64_t dims, Rng& rn
         " components with edges: nodes - isolated - components non-trivial eigenvectors)");
   const int64_t n = g.size();
   DeflatedOp op(g);
-  // scipy's eigsh default Krylov size (ARPACK's ncv), within what the graph allows.
-  const int64_t ncv = std::min<int64_t>(n, std::max<int64_t>(2 * dims + 1, 20));
+  const int64_t ncv = std::min<int64_t>(
+      n, options.krylov > dims ? options.krylov : std::max<int64_t>(2 * dims + 1, 20));
   Spectra::SymEigsSolver<DeflatedOp> solver(op, dims, ncv);
   Eigen::VectorXd start(n);
   for (int64_t i = 0; i < n; ++i) start[i] = 2.0 * rng.uniform_double() - 1.0;
   solver.init(start.data());
-  // tol bounds each residual |A v - lambda v| by tol * |lambda|: 1e-9 leaves the 1e-4 the
-  // tests ask for far behind and costs a few restarts more than 1e-6.
-  const int64_t converged = solver.compute(Spectra::SortRule::LargestAlge, 1000, 1e-9,
-                                           Spectra::SortRule::LargestAlge);
+  const int64_t converged = solver.compute(Spectra::SortRule::LargestAlge, 1000,
+                                           options.tolerance, Spectra::SortRule::LargestAlge);
   check(solver.info() == Spectra::CompInfo::Successful && converged == dims,
         "spectral_embedding: the eigensolver found ", converged, " of ", dims,
         " eigenvectors after ", solver.num_iterations(), " restarts");

@@ -46,10 +46,16 @@ struct SpectralEmbedding {
   double max_residual = 0;          // max over columns of |A_hat v - lambda v|
 };
 
+struct SpectralOptions {
+  double tolerance = 1e-9;  // Spectra's: each residual |A v - lambda v| <= tolerance * |lambda|
+  int64_t krylov = 0;       // Lanczos basis size (ncv); 0: scipy's eigsh default max(2k + 1, 20)
+};
+
 // The k-dimensional embedding above; Spectra's start vector is drawn from rng (uniform in
 // [-1, 1) as sklearn's _init_arpack_v0), so a seed fixes the result. Throws when dims exceeds
 // facts.max_dims() or the solver does not converge.
-SpectralEmbedding spectral_embedding(const Csr& adjacency, int64_t dims, Rng& rng);
+SpectralEmbedding spectral_embedding(const Csr& adjacency, int64_t dims, Rng& rng,
+                                     const SpectralOptions& options = {});
 
 // The embedding as a LinkModel, so the link scorer, checkpoints, `vgrad eval` and `vgrad
 // export` treat it as GAE's: one tensor "embedding" [N, Z], filled by fit(). It has no loss.
