@@ -19,7 +19,8 @@ void dot_panels_png(const std::string& path, const std::string& title,
   const int cols = std::min<int>(columns, (int)panels.size());
   const int rows = ((int)panels.size() + cols - 1) / cols;
   const int panel_w = 300, panel_h = 250, top = 56;
-  Canvas c(cols * panel_w + 20, top + rows * panel_h + 10);
+  // Wide enough for the title and legend even with one column of panels.
+  Canvas c(std::max(cols * panel_w + 20, 640), top + rows * panel_h + 10);
   centered_text(c, c.width() / 2, 10, title, 2, kInk);
   // Legend under the title: a dot with its bar, then the reference's bar.
   const Rgb dot_color = class_color(0);
