@@ -1,6 +1,7 @@
 #include "models/registry.h"
 
 #include "models/ae.h"
+#include "models/spectral.h"
 #include "models/encoder.h"
 #include "models/vae.h"
 #include "models/vgae.h"
@@ -46,6 +47,15 @@ std::vector<ModelInfo> make_rows() {
        .defaults = kGaeReference, .decoders = decoder_names(), .encoders = encoder_names(),
        .latent_heads = 2,
        .make_link = link_constructor<Vgae>()},
+      // Fitted by its eigensolver (tools/train/train_embedding.cpp), not by gradient steps;
+      // make_link rebuilds the holder a checkpoint's embedding is loaded into.
+      {.name = "sc", .kind = ModelKind::graph_embedding,
+       .description = "spectral embedding of the training graph (Table 1's SC baseline)",
+       .defaults = {.epochs = 1, .lr = 0.01, .hidden = 0, .latent = 128},
+       .make_link = [](CsrPtr a_hat, CsrPtr, const GraphModelConfig& config, Rng&) {
+         return std::unique_ptr<LinkModel>(
+             std::make_unique<SpectralModel>(a_hat->rows(), config.latent));
+       }},
   };
 }
 

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "datasets/synthetic.h"
-#include "models/factory.h"
+#include "models/registry.h"
 #include "models/link_training.h"
 
 using namespace vgrad;

@@ -52,9 +52,9 @@ Restored restore(const std::string& path, std::string data_dir, std::string sep 
   const std::string kind = r.meta.at("model");
   Rng rng(0);  // initial values are overwritten by the checkpoint's
   const ModelKind model_kind = find_model(kind).kind;
-  check(model_kind != ModelKind::graph_embedding, path, ": ", kind,
+  check(model_kind != ModelKind::graph_embedding || find_model(kind).make_link, path, ": ", kind,
         " is a graph-embedding model; this build cannot restore it");
-  if (model_kind == ModelKind::graph) {
+  if (model_kind != ModelKind::image) {
     if (sep.empty()) sep = r.meta.value("sep", "auto");
     r.graph = load_graph_dataset(r.meta.at("dataset"), data_dir, EdgeListOptions{parse_separator(sep)});
     // The rows of the weights are the nodes as numbered at training: a file edited since
@@ -71,14 +71,14 @@ Restored restore(const std::string& path, std::string data_dir, std::string sep 
     TrainFlags as_trained;  // the sizes check_graph_run estimates from (no decoder in eval)
     as_trained.model = kind;
     as_trained.dataset = r.meta.at("dataset");
-    as_trained.hidden = r.meta.at("hidden");
+    as_trained.hidden = r.meta.value("hidden", 0);  // sc has none
     as_trained.latent = r.meta.at("latent");
     as_trained.features = r.meta.value("features", "auto");
     check_graph_run(r.graph, as_trained);
     r.split = std::make_unique<LinkSplit>(mask_test_edges(r.graph, r.meta.at("seed").get<uint64_t>()));
     const CsrPtr features = r.meta.value("features", "auto") == "none"
                                 ? Csr::identity(r.graph.num_nodes) : r.graph.features_or_identity();
-    GraphModelConfig c{.hidden = r.meta.at("hidden"), .latent = r.meta.at("latent"),
+    GraphModelConfig c{.hidden = as_trained.hidden, .latent = r.meta.at("latent"),
                        .encoder = r.meta.value("encoder", "gcn")};
     r.graph_model = make_link_model(kind, r.split->adj_norm, features, c, rng);
     r.graph_model->load_from(ckpt, "model.");
@@ -130,7 +130,7 @@ std::string npy_bytes(const Tensor& t) {
 }  // namespace
 
 int cmd_eval(int argc, char** argv) {
-  CLI::App app("Evaluate a checkpoint: test/validation AUC and AP (gae, vgae) or the test "
+  CLI::App app("Evaluate a checkpoint: test/validation AUC and AP (gae, vgae, sc) or the test "
                "loss per sample (ae, vae), as JSON.", "vgrad eval");
   std::string ckpt, data_dir, sep;
   int64_t eval_negatives = 0;
@@ -219,7 +219,8 @@ int cmd_sample(int argc, char** argv) {
 }
 
 int cmd_export(int argc, char** argv) {
-  CLI::App app("Write node embeddings (gae, vgae: the mean, [N, Z]) or test-set latents "
+  CLI::App app("Write node embeddings (gae, vgae: the mean, [N, Z]; sc: the spectral "
+               "embedding) or test-set latents "
                "(ae, vae: [10000, Z]) as .npy or .csv (the csv adds each row's label).",
                "vgrad export");
   std::string ckpt, data_dir, out, sep;

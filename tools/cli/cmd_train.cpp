@@ -141,17 +141,15 @@ int cmd_train(int argc, char** argv) {
     return *code;
   try {
     profile::enable(f.profile);
-    nlohmann::json result;
-    switch (find_model(f.model).kind) {
-      case ModelKind::graph: result = run_graph_training(f); break;
-      case ModelKind::image: result = run_image_training(f); break;
-      case ModelKind::graph_embedding:
-        fail("--model ", f.model, ": a graph-embedding model, and this build has no runner for it");
-    }
+    nlohmann::json result = run_training(f);
     if (f.profile) report_profile(f, result);
     std::printf("%s\n", result.dump().c_str());
     return 0;
   } catch (const Interrupted& stop) {
+    if (stop.checkpoint.empty()) {  // sc: the seeds finished so far are in --out
+      std::fprintf(stderr, "vgrad train: interrupted\n");
+      return 128 + stop.signal;
+    }
     std::fprintf(stderr, "vgrad train: interrupted; the run so far is in %s (continue with "
                  "--resume %s)\n", stop.checkpoint.c_str(), stop.checkpoint.c_str());
     return 128 + stop.signal;

@@ -21,7 +21,7 @@ struct Command {
 const Command kCommands[] = {
     {"data", vgrad::tools::cmd_data, "print a dataset's summary as one JSON object"},
     {"train", vgrad::tools::cmd_train, "train a model and print its results as JSON"},
-    {"reproduce", vgrad::tools::cmd_reproduce, "the paper's Table 1 (GAE/VGAE, 3 datasets)"},
+    {"reproduce", vgrad::tools::cmd_reproduce, "the paper's Table 1 (6 methods, 3 datasets)"},
     {"eval", vgrad::tools::cmd_eval, "evaluate a checkpoint (AUC/AP or test loss) as JSON"},
     {"sample", vgrad::tools::cmd_sample, "decode VAE prior draws from a checkpoint to a PNG"},
     {"export", vgrad::tools::cmd_export, "write embeddings or latents as .npy or .csv"},

@@ -11,22 +11,8 @@
 #include "tools/plot/plot_canvas.h"
 
 namespace vgrad::plot {
-namespace {
 
-const Rgb kInk{40, 40, 40};         // text, axes
-const Rgb kGrid{232, 232, 232};     // grid lines
 const Rgb kUnlabelled{175, 175, 175};
-
-struct Rect {
-  int left, top, right, bottom;
-};
-
-// Maps data values in [lo, hi] to pixels [px_lo, px_hi] (px_hi < px_lo for y, which grows down).
-struct Axis {
-  double lo = 0, hi = 1;
-  int px_lo = 0, px_hi = 1;
-  double to_px(double v) const { return px_lo + (v - lo) / (hi - lo) * (px_hi - px_lo); }
-};
 
 // The finite values' [min, max] widened by `pad` of its span; a single value gets +-0.5 (or
 // +-10% of itself), no value at all gets [0, 1], so hi > lo always holds.
@@ -99,6 +85,8 @@ void draw_frame(Canvas& c, const Rect& r) {
   c.fill_rect(r.left, r.top, 1, r.bottom - r.top + 1, kInk);
   c.fill_rect(r.right, r.top, 1, r.bottom - r.top + 1, kInk);
 }
+
+namespace {
 
 // A fixed shuffle of 0..n-1 (splitmix64 with a constant seed), so no class always lands on
 // top of the others in a dense scatter, and the same input always gives the same picture.

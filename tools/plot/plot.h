@@ -35,6 +35,22 @@ struct Series {
 void line_chart_png(const std::string& path, const std::vector<Series>& series,
                     const std::string& title, const std::string& x_label);
 
+// Estimates beside reference values, one panel per group (e.g. a dataset), `columns` panels
+// per row: for each item, a filled dot at the mean with an error bar of +-error, and a black
+// bar at the reference. A non-finite mean draws only the reference and "n/a" (an item not
+// run); a non-finite reference draws no bar. Each panel has its own y range.
+struct Estimate {
+  double mean = 0, error = 0, reference = 0;
+};
+struct DotPanel {
+  std::string title;
+  std::vector<std::string> labels;  // one per item, short (about 6 characters fit)
+  std::vector<Estimate> items;
+};
+void dot_panels_png(const std::string& path, const std::string& title,
+                    const std::vector<DotPanel>& panels, int columns,
+                    const std::string& mean_name, const std::string& reference_name);
+
 // The colour of class k (k >= 0) in scatters and of series k in line charts: a fixed palette
 // of 10 (matplotlib's tab10 with its grey swapped for black, since grey means unlabelled),
 // repeated for k >= 10. class_color(-1) is the unlabelled grey.

@@ -39,6 +39,29 @@ inline int text_width(const std::string& s, int scale = 1) {
   return s.empty() ? 0 : ((int)s.size() * kCellWidth - 1) * scale;
 }
 
+// Chart pieces plot.cpp defines and every chart file shares.
+inline constexpr Rgb kInk{40, 40, 40};      // text, axes
+inline constexpr Rgb kGrid{232, 232, 232};  // grid lines
+
+struct Rect {
+  int left, top, right, bottom;
+};
+
+// Maps data values in [lo, hi] to pixels [px_lo, px_hi] (px_hi < px_lo for y, which grows down).
+struct Axis {
+  double lo = 0, hi = 1;
+  int px_lo = 0, px_hi = 1;
+  double to_px(double v) const { return px_lo + (v - lo) / (hi - lo) * (px_hi - px_lo); }
+};
+
+Axis padded_range(const std::vector<float>& values, double pad);
+std::vector<double> nice_ticks(double lo, double hi, int target, double& step);
+std::string tick_label(double v, double step);
+void centered_text(Canvas& c, int center_x, int y, const std::string& s, int scale, Rgb ink);
+void draw_x_ticks(Canvas& c, const Rect& r, Axis x, bool grid);
+void draw_y_ticks(Canvas& c, const Rect& r, Axis y, bool on_right, bool grid);
+void draw_frame(Canvas& c, const Rect& r);
+
 // The 8 rows of printable character c (bit 4 = leftmost column); plot_font.cpp.
 const uint8_t* glyph_rows(char c);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages vgrad builds with, only those missing; silent when none are.
 set -euo pipefail
-need=(g++ make libopenblas-openmp-dev libdnnl-dev doctest-dev libcli11-dev libstb-dev zlib1g-dev nlohmann-json3-dev)
+need=(g++ make libopenblas-openmp-dev libdnnl-dev doctest-dev libcli11-dev libstb-dev zlib1g-dev nlohmann-json3-dev
+      libeigen3-dev libspectra-dev)
 # `tools/scripts/deps.sh fuzz` adds what `make fuzz` needs: clang with libFuzzer and its OpenMP.
 [ "${1:-}" = fuzz ] && need+=(clang libclang-rt-14-dev libomp-dev)
 # `tools/scripts/deps.sh format` adds clang-format, for `make format` and `make format-check`.

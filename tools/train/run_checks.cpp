@@ -47,7 +47,15 @@ double graph_run_bytes(const Graph& g, const TrainFlags& f, std::string* largest
                    identity ? "the graph is featureless, so F = N: try a smaller --hidden" : ""});
   // Activations and their gradients: a handful of N x H and N x Z tensors per step.
   terms.push_back({4 * n * (6 * h + 10 * z), "the N x H and N x Z activations", ""});
-  if (f.decoder == "dense") {
+  if (f.model == "sc") {
+    // models/spectral.cpp: Spectra's Lanczos basis (N x ncv doubles, ncv = 2 Z + 1) and the
+    // restart's product of it by an ncv x ncv rotation, instead of GAE's weights and decoder.
+    terms.resize(3);
+    const double ncv = 2 * z + 1;
+    terms.push_back({8 * 2 * n * ncv + 8 * 3 * ncv * ncv + 4 * 2 * n * z,
+                     cat("the eigensolver's N x ", (int64_t)ncv, " Lanczos basis"),
+                     "use a smaller --latent"});
+  } else if (f.decoder == "dense") {
     // labels->to_dense() and its tensor copy, the logits Z Z^T, and the logits' gradient.
     terms.push_back({4 * 4 * n * n,
                      cat("--decoder dense: 4 N x N float tensors of ", format_bytes(4 * n * n)),

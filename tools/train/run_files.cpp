@@ -44,7 +44,8 @@ nlohmann::json read_checkpoint_meta(const Checkpoint& ckpt) {
        model_names().c_str());
   need("dataset", at("dataset").is_string(), "a dataset name");
   need("seed", at("seed").is_number_unsigned(), "a non-negative integer");
-  for (const char* key : {"hidden", "latent"}) need(key, is_int_in(key, 1, 65536), "1..65536");
+  for (const char* key : {"hidden", "latent"})  // sc has no hidden layer
+    if (key != std::string("hidden") || model != "sc") need(key, is_int_in(key, 1, 65536), "1..65536");
   need("epoch", is_int_in("epoch", 0, 1 << 30), "a non-negative integer");
   return meta;
 }

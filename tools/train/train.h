@@ -3,6 +3,7 @@
 // pictures. In the library (not in cmd_train.cpp) so tests can run them on synthetic data.
 #pragma once
 #include <nlohmann/json.hpp>
+#include <initializer_list>
 #include <string>
 
 #include "tools/train/signals.h"
@@ -38,11 +39,25 @@ struct TrainFlags {
 };
 
 bool is_graph_model(const std::string& model);  // a registry row that trains on graphs
+bool is_embedding_model(const std::string& model);  // a graph-embedding row (sc, deepwalk)
 // Fills the -1 defaults from the model's registry row and validates every value; throws
 // "--FLAG: ..." naming the flag.
 void resolve_defaults(TrainFlags& flags);
+void resolve_embedding_defaults(TrainFlags& flags);  // resolve_defaults' part for sc
 nlohmann::json run_graph_training(const TrainFlags& flags);
 nlohmann::json run_image_training(const TrainFlags& flags);
+nlohmann::json run_embedding_training(const TrainFlags& flags);
+// The fields of resolved flags that change a run's result (not threads, output, progress):
+// the key `vgrad reproduce` keeps a finished cell under. A new flag that changes results
+// belongs here, or reproduce would read back a cell computed without it.
+nlohmann::json train_settings(const TrainFlags& flags);
+// The runner of flags.model (resolved): what `vgrad train` and `vgrad reproduce` call.
+nlohmann::json run_training(const TrainFlags& flags);
+
+// out[key] = the mean of runs[i][key] and out[key + "_std"] their population std (numpy's
+// default, as papers usually report), for each key.
+void add_mean_std(nlohmann::json& out, const nlohmann::json& runs,
+                  std::initializer_list<const char*> keys);
 
 // Peak resident memory of this process so far, in MiB (getrusage).
 double peak_rss_mib();

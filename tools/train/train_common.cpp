@@ -2,6 +2,8 @@
 // library messages, and peak memory. The signal handling is in tools/train/signals.cpp.
 #include <sys/resource.h>
 
+#include <cmath>
+
 #include "autograd/blas.h"
 #include "autograd/check.h"
 #include "datasets/registry.h"
@@ -31,8 +33,18 @@ bool is_graph_model(const std::string& model) {
   return m != nullptr && m->kind != ModelKind::image;
 }
 
+bool is_embedding_model(const std::string& model) {
+  const ModelInfo* m = find_model_or_null(model);
+  return m != nullptr && m->kind == ModelKind::graph_embedding;
+}
+
 void resolve_defaults(TrainFlags& f) {
   const ModelInfo& m = naming_flags([&]() -> const ModelInfo& { return find_model(f.model); });
+  check(f.seeds >= 1 && f.seeds <= 1000, "--seeds: expected 1..1000, got ", f.seeds);
+  check(f.threads >= 0 && f.threads <= 1024, "--threads: expected 0 (all) .. 1024, got ",
+        f.threads);
+  kernels::parse_gemm_backend(f.gemm, "--gemm");  // also refuses a bad $VGRAD_GEMM
+  if (m.kind == ModelKind::graph_embedding) return resolve_embedding_defaults(f);
   const bool graph = m.kind != ModelKind::image;
   if (f.dataset.empty()) f.dataset = graph ? "cora" : "mnist";
   parse_separator(f.sep);  // throws "--sep: ..." for an unknown one
@@ -46,10 +58,6 @@ void resolve_defaults(TrainFlags& f) {
   check(f.hidden >= 1 && f.hidden <= 65536, "--hidden: expected 1..65536, got ", f.hidden);
   check(f.latent >= 1 && f.latent <= 65536, "--latent: expected 1..65536, got ", f.latent);
   check(m.defaults.batch == 0 || f.batch >= 1, "--batch: expected at least 1, got ", f.batch);
-  check(f.seeds >= 1 && f.seeds <= 1000, "--seeds: expected 1..1000, got ", f.seeds);
-  check(f.threads >= 0 && f.threads <= 1024, "--threads: expected 0 (all) .. 1024, got ",
-        f.threads);
-  kernels::parse_gemm_backend(f.gemm, "--gemm");  // also refuses a bad $VGRAD_GEMM
   check(f.negatives >= 1, "--negatives: expected at least 1, got ", f.negatives);
   check(f.eval_negatives >= 0, "--eval-negatives: expected 0 (the split's test negatives) or more, got ",
         f.eval_negatives);
@@ -85,6 +93,31 @@ void resolve_defaults(TrainFlags& f) {
          model_names_where([](const ModelInfo& r) { return r.kind == ModelKind::image; }),
          " train on images: ", image_dataset_names());
   naming_flags([&] { check_dataset_name(f.dataset, graph); });
+}
+
+nlohmann::json train_settings(const TrainFlags& f) {
+  return {{"model", f.model},         {"dataset", f.dataset},     {"epochs", f.epochs},
+          {"lr", f.lr},               {"batch", f.batch},         {"hidden", f.hidden},
+          {"latent", f.latent},       {"seed", f.seed},           {"seeds", f.seeds},
+          {"decoder", f.decoder},     {"negatives", f.negatives}, {"features", f.features},
+          {"dropout", f.dropout},     {"eval_every", f.eval_every}};
+}
+
+nlohmann::json run_training(const TrainFlags& f) {
+  if (is_embedding_model(f.model)) return run_embedding_training(f);
+  return is_graph_model(f.model) ? run_graph_training(f) : run_image_training(f);
+}
+
+void add_mean_std(nlohmann::json& out, const nlohmann::json& runs,
+                  std::initializer_list<const char*> keys) {
+  for (const char* key : keys) {
+    double sum = 0, sq = 0;
+    for (const nlohmann::json& r : runs) sum += r[key].get<double>();
+    const double mean = sum / (double)runs.size();
+    for (const nlohmann::json& r : runs) sq += std::pow(r[key].get<double>() - mean, 2);
+    out[key] = mean;
+    out[std::string(key) + "_std"] = std::sqrt(sq / (double)runs.size());
+  }
 }
 
 double peak_rss_mib() {

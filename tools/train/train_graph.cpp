@@ -70,6 +70,7 @@ void write_pictures(const std::string& dir, LinkModel& model, const Graph& g, co
 
 json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64_t seed,
              const std::string& out_dir) {
+  const auto run0 = std::chrono::steady_clock::now();
   if (!out_dir.empty()) make_dirs(out_dir);  // before training: an interrupt writes here too
   const LinkSplit split = mask_test_edges(g, seed);
   LinkTargets targets = make_link_targets(split, parse_decoder(f.decoder));
@@ -140,6 +141,8 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
                  {"step_seconds_median", step_seconds.empty() ? 0.0 : median(step_seconds)},
                  {"ranking", ranking}};
   if (!clustering.is_null()) result["clustering"] = clustering;
+  // The whole run (split, model, epochs, evaluation): `vgrad reproduce`'s seconds per run.
+  result["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - run0).count();
   if (!out_dir.empty()) {
     profile::Scope scope("checkpoint and pictures");  // the embedding is not training
     write_jsonl(join_path(out_dir, "metrics.jsonl"), history);
@@ -177,15 +180,7 @@ json run_graph_training(const TrainFlags& f) {
               {"gemm", kernels::gemm_backend_name(kernels::gemm_backend())}};
   if (f.seeds == 1) out["seed"] = f.seed;
   else out["seeds"] = runs.size();
-  for (const char* key : {"test_auc", "test_ap", "val_auc", "val_ap", "sec_per_epoch"}) {
-    double sum = 0, sq = 0;
-    for (const json& r : runs) sum += r[key].get<double>();
-    const double mean = sum / (double)runs.size();
-    for (const json& r : runs) sq += std::pow(r[key].get<double>() - mean, 2);
-    out[key] = mean;
-    // Population std over seeds (numpy's default), as papers usually report.
-    out[std::string(key) + "_std"] = std::sqrt(sq / (double)runs.size());
-  }
+  add_mean_std(out, runs, {"test_auc", "test_ap", "val_auc", "val_ap", "sec_per_epoch", "seconds"});
   add_nested_mean_std(out, runs, "ranking");
   add_nested_mean_std(out, runs, "clustering");
   out["runs"] = runs;
