@@ -117,12 +117,15 @@ int cmd_eval(int argc, char** argv) {
               iw_text, "'");
       }))
     return *code;
+  {  // refused before any data is loaded
+    const json meta = read_checkpoint_meta(load_checkpoint(ckpt));
+    check(eval_negatives == 0 || is_graph_model(meta["model"]), "--eval-negatives: ", ckpt,
+          " is a ", meta["model"].dump(), " checkpoint; Hits@K and MRR rank a gae or vgae's links");
+    check(iw == 0 || meta["model"] == "vae", "--iw: ", ckpt, " is a ", meta["model"].dump(),
+          " checkpoint; the importance-sampled likelihood needs a vae (an autoencoder defines "
+          "no p(x))");
+  }
   Restored r = restore(ckpt, data_dir);
-  check(eval_negatives == 0 || r.graph_model, "--eval-negatives applies to gae and vgae "
-        "checkpoints; ", ckpt, " is ", r.meta["model"].dump());
-  check(iw == 0 || r.meta["model"] == "vae", "--iw: ", ckpt, " is a ", r.meta["model"].dump(),
-        " checkpoint; the importance-sampled likelihood needs a vae (an autoencoder defines "
-        "no p(x))");
   json out = {{"checkpoint", ckpt}, {"model", r.meta["model"]}, {"dataset", r.meta["dataset"]},
               {"seed", r.meta["seed"]}, {"epoch", r.meta["epoch"]}};
   if (r.graph_model) {
