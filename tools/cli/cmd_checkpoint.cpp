@@ -101,6 +101,9 @@ int cmd_eval(int argc, char** argv) {
       "--iw", iw_text, "vae: also the test negative log-likelihood (nats per image) by "
       "importance sampling with K samples per image (the IWAE bound; default K 5000)")
       ->expected(0, 1);
+  int64_t iw_images = 0;
+  app.add_option("--iw-images", iw_images, "with --iw: only the first N test images (0: all)")
+      ->capture_default_str();
   app.add_option("--eval-negatives", eval_negatives,
                  "gae/vgae: rank each test edge against K non-edges of the whole graph for "
                  "Hits@K and MRR (0: against the split's test negatives)")->capture_default_str();
@@ -108,6 +111,7 @@ int cmd_eval(int argc, char** argv) {
   int64_t iw = 0;
   if (auto code = check_flag_values(app, [&] {
         check(eval_negatives >= 0, "--eval-negatives: expected 0 or more, got ", eval_negatives);
+        check(iw_images >= 0, "--iw-images: expected 0 (all) or more, got ", iw_images);
         if (iw_option->count() == 0) return;
         iw = 5000;
         if (iw_text.empty()) return;
@@ -145,8 +149,16 @@ int cmd_eval(int argc, char** argv) {
     auto* vae = dynamic_cast<Vae*>(r.image_model.get());
     Rng iw_rng(r.meta.at("seed").get<uint64_t>() + 4);
     const auto t0 = std::chrono::steady_clock::now();
-    out["test_nll_iw"] = iwae_nll(*vae, r.images.test, iw, iw_rng);
+    ImageSet test = r.images.test;
+    if (iw_images > 0 && iw_images < test.size()) {
+      std::vector<int64_t> first(iw_images);
+      for (int64_t i = 0; i < iw_images; ++i) first[i] = i;
+      test.images = gather_rows(test.images, first, 0, iw_images);
+      test.labels.resize(iw_images);
+    }
+    out["test_nll_iw"] = iwae_nll(*vae, test, iw, iw_rng);
     out["iw_samples"] = iw;
+    out["iw_images"] = test.size();
     out["iw_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   std::printf("%s\n", out.dump().c_str());
