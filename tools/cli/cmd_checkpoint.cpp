@@ -141,6 +141,9 @@ int cmd_eval(int argc, char** argv) {
       "--iw", iw_text, "vae: also the test negative log-likelihood (nats per image) by "
       "importance sampling with K samples per image (the IWAE bound; default K 5000)")
       ->expected(0, 1);
+  int64_t iw_images = 0;
+  app.add_option("--iw-images", iw_images, "with --iw: only the first N test images (0: all)")
+      ->capture_default_str();
   app.add_option("--eval-negatives", eval_negatives,
                  "gae/vgae: rank each test edge against K non-edges of the whole graph for "
                  "Hits@K and MRR (0: against the split's test negatives)")->capture_default_str();
@@ -149,6 +152,7 @@ int cmd_eval(int argc, char** argv) {
   int64_t iw = 0;
   if (auto code = check_flag_values(app, [&] {
         check(eval_negatives >= 0, "--eval-negatives: expected 0 or more, got ", eval_negatives);
+        check(iw_images >= 0, "--iw-images: expected 0 (all) or more, got ", iw_images);
         if (iw_option->count() == 0) return;
         iw = 5000;
         if (iw_text.empty()) return;
@@ -158,12 +162,15 @@ int cmd_eval(int argc, char** argv) {
               iw_text, "'");
       }))
     return *code;
+  {  // refused before any data is loaded
+    const json meta = read_checkpoint_meta(load_checkpoint(ckpt));
+    check(eval_negatives == 0 || is_graph_model(meta["model"]), "--eval-negatives: ", ckpt,
+          " is a ", meta["model"].dump(), " checkpoint; Hits@K and MRR rank a gae or vgae's links");
+    check(iw == 0 || meta["model"] == "vae", "--iw: ", ckpt, " is a ", meta["model"].dump(),
+          " checkpoint; the importance-sampled likelihood needs a vae (an autoencoder defines "
+          "no p(x))");
+  }
   Restored r = restore(ckpt, data_dir, sep);
-  check(eval_negatives == 0 || r.graph_model, "--eval-negatives applies to gae and vgae "
-        "checkpoints; ", ckpt, " is ", r.meta["model"].dump());
-  check(iw == 0 || r.meta["model"] == "vae", "--iw: ", ckpt, " is a ", r.meta["model"].dump(),
-        " checkpoint; the importance-sampled likelihood needs a vae (an autoencoder defines "
-        "no p(x))");
   json out = {{"checkpoint", ckpt}, {"model", r.meta["model"]}, {"dataset", r.meta["dataset"]},
               {"seed", r.meta["seed"]}, {"epoch", r.meta["epoch"]}};
   if (r.graph_model) {
@@ -183,8 +190,16 @@ int cmd_eval(int argc, char** argv) {
     auto* vae = dynamic_cast<Vae*>(r.image_model.get());
     Rng iw_rng(r.meta.at("seed").get<uint64_t>() + 4);
     const auto t0 = std::chrono::steady_clock::now();
-    out["test_nll_iw"] = iwae_nll(*vae, r.images.test, iw, iw_rng);
+    ImageSet test = r.images.test;
+    if (iw_images > 0 && iw_images < test.size()) {
+      std::vector<int64_t> first(iw_images);
+      for (int64_t i = 0; i < iw_images; ++i) first[i] = i;
+      test.images = gather_rows(test.images, first, 0, iw_images);
+      test.labels.resize(iw_images);
+    }
+    out["test_nll_iw"] = iwae_nll(*vae, test, iw, iw_rng);
     out["iw_samples"] = iw;
+    out["iw_images"] = test.size();
     out["iw_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   std::printf("%s\n", out.dump().c_str());
