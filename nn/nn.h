@@ -5,6 +5,7 @@
 #include "autograd/ops.h"
 #include "nn/checkpoint.h"
 #include "nn/dropout.h"
+#include "nn/embedding.h"
 #include "nn/graph_conv.h"
 #include "nn/init.h"
 #include "nn/inner_product_loss.h"

@@ -70,6 +70,9 @@ std::vector<Row> rows(const std::string& good) {  // good: a vgae checkpoint, sy
   {"edges only comments", files({{"e.txt", "# nothing\n\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt: empty graph: expected at least one edge", 1},
   {"edges only self-loops", files({{"e.txt", "3 3\n4 4\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt: empty graph: expected at least one edge between two distinct nodes, found none", 1},
   {"edges: no test edge possible", files({{"e.txt", ring(5)}}), train_gae + "--dataset edgelist:{D}/e.txt", "{D}/e.txt: too few edges for a link split: expected at least 20 unique edges (1 validation and 2 test edges), found 5", 1},
+  {"deepwalk: a graph with no edges", files({{"e.txt", "3 3\n4 4\n"}}), "train --model deepwalk --quiet --dataset edgelist:{D}/e.txt", "{D}/e.txt: empty graph: expected at least one edge between two distinct nodes, found none", 1},
+  {"deepwalk: --window 0", nothing(), "train --model deepwalk --window 0", "vgrad train: --window: expected 1..1000, got 0 (see --help)", 2},
+  {"deepwalk: --objective bogus", nothing(), "train --model deepwalk --objective softmax", "vgrad train: --objective: expected hs or neg, got 'softmax' (see --help)", 2},
   {"edges: no validation edge possible", files({{"e.txt", ring(19)}}), "data edgelist:{D}/e.txt", "{D}/e.txt: too few edges for a link split: expected at least 20 unique edges", 1},
   {"edges: too dense for negatives", files({{"e.txt", "0 1\n0 2\n0 3\n0 4\n0 5\n1 2\n1 3\n1 4\n1 5\n2 3\n2 4\n2 5\n3 4\n3 5\n4 5\n0 6\n1 6\n2 6\n3 6\n4 6\n5 6\n"}}), "data edgelist:{D}/e.txt", "{D}/e.txt: graph too dense for a link split: expected 3 non-edges for the negatives, found 0", 1},
   {"edges missing file", nothing(), "data edgelist:{D}/none.txt", "{D}/none.txt: cannot open (no such file or folder)", 1},
@@ -120,7 +123,7 @@ std::vector<Row> rows(const std::string& good) {  // good: a vgae checkpoint, sy
   // ---- flags: usage errors, exit 2 ----
   {"unknown flag", nothing(), "train --model gae --bogus 1", "--bogus", 2},
   {"missing --model", nothing(), "train --epochs 3", "vgrad train: --model is required (see --help)", 2},
-  {"--model unknown", nothing(), "train --model gan", "vgrad train: --model: expected ae, vae, gae or vgae, got 'gan' (see --help)", 2},
+  {"--model unknown", nothing(), "train --model gan", "vgrad train: --model: expected ae, vae, gae, vgae or deepwalk, got 'gan' (see --help)", 2},
   {"--epochs 0", nothing(), "train --model gae --epochs 0", "vgrad train: --epochs: expected a positive value, got 0 (see --help)", 2},
   {"--epochs -5", nothing(), "train --model gae --epochs -5", "vgrad train: --epochs: expected a positive value, got -5 (see --help)", 2},
   {"--epochs not a number", nothing(), "train --model gae --epochs ten", "vgrad train: Could not convert: --epochs = ten (see --help)", 2},

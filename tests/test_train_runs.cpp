@@ -112,7 +112,7 @@ TEST_CASE("train: out-of-range flags are refused naming the flag") {
   CHECK_THROWS_WITH_AS(resolve_defaults(f), "--lr: expected a value in (0, 10), got 0", Error);
   f = {};
   f.model = "rnn";
-  CHECK_THROWS_WITH_AS(resolve_defaults(f), "--model: expected ae, vae, gae or vgae, got 'rnn'",
+  CHECK_THROWS_WITH_AS(resolve_defaults(f), "--model: expected ae, vae, gae, vgae or deepwalk, got 'rnn'",
                        Error);
   f = {};
   f.model = "gae";

@@ -41,15 +41,16 @@ int cmd_train(int argc, char** argv) {
   CLI::App app("Train AE/VAE on MNIST or GAE/VGAE on a graph; prints progress on stderr and "
                "one JSON object of results on stdout.", "vgrad train");
   TrainFlags f;
-  app.add_option("--model", f.model, "ae, vae, gae or vgae")->required();
+  app.add_option("--model", f.model, "ae, vae, gae, vgae or deepwalk")->required();
   app.add_option("--dataset", f.dataset,
                  "mnist, fashion-mnist, cora, citeseer, pubmed, cora-linqs, "
                  "synthetic[:k=v,...], edgelist:PATH (default: mnist / cora)");
-  app.add_option("--epochs", f.epochs, "epochs (default 10 for ae/vae, 200 for gae/vgae)");
-  app.add_option("--lr", f.lr, "Adam learning rate (default 1e-3 / 0.01)");
-  app.add_option("--batch", f.batch, "minibatch size for ae/vae")->capture_default_str();
+  app.add_option("--epochs", f.epochs, "epochs (default 10 ae/vae, 200 gae/vgae, 1 deepwalk)");
+  app.add_option("--lr", f.lr, "learning rate (default 1e-3 ae/vae, 0.01 gae/vgae, 0.025 deepwalk)");
+  app.add_option("--batch", f.batch, "minibatch size for ae/vae (128); deepwalk: centre "
+                 "positions per step (50)");
   app.add_option("--hidden", f.hidden, "hidden width (default 400 / 32)");
-  app.add_option("--latent", f.latent, "latent width (default 20 / 16)");
+  app.add_option("--latent", f.latent, "latent width (default 20 ae/vae, 16 gae/vgae, 128 deepwalk)");
   app.add_option("--seed", f.seed, "random seed (split, init, noise)")
       ->check(non_negative_integer())->capture_default_str();  // else -1 wraps to 2^64 - 1
   app.add_option("--seeds", f.seeds, "repeat with seeds S..S+K-1 and report mean/std")
@@ -59,8 +60,16 @@ int cmd_train(int argc, char** argv) {
   app.add_option("--resume", f.resume, "continue the run saved in this checkpoint");
   app.add_option("--decoder", f.decoder, "gae/vgae loss: fused (tiled, O(N d) memory), "
                  "dense (matmul + BCE, for study) or sampled")->capture_default_str();
-  app.add_option("--negatives", f.negatives, "negatives per edge for --decoder sampled")
+  app.add_option("--negatives", f.negatives, "negatives per edge for --decoder sampled (1); "
+                 "per pair for deepwalk --objective neg (5)");
+  app.add_option("--walks-per-node", f.walks_per_node, "deepwalk: walks from each node")
       ->capture_default_str();
+  app.add_option("--walk-length", f.walk_length, "deepwalk: nodes per walk")->capture_default_str();
+  app.add_option("--window", f.window, "deepwalk: skip-gram window")->capture_default_str();
+  app.add_option("--objective", f.objective, "deepwalk: hs (hierarchical softmax) or neg "
+                 "(negative sampling)")->capture_default_str();
+  app.add_option("--optimizer", f.optimizer, "deepwalk: sgd (word2vec's decaying lr) or adam "
+                 "(lazy, row-sparse); others: adam");
   app.add_option("--features", f.features, "auto (the dataset's) or none (identity)")
       ->capture_default_str();
   app.add_option("--dropout", f.dropout, "gae/vgae dropout rate")->capture_default_str();
@@ -86,8 +95,9 @@ int cmd_train(int argc, char** argv) {
   install_interrupt_handlers();
   try {
     profile::enable(f.profile);
-    nlohmann::json result = is_graph_model(f.model) ? run_graph_training(f)
-                                                    : run_image_training(f);
+    nlohmann::json result = f.model == "deepwalk"  ? run_deepwalk_training(f)
+                            : is_graph_model(f.model) ? run_graph_training(f)
+                                                      : run_image_training(f);
     if (f.profile) report_profile(f, result);
     std::printf("%s\n", result.dump().c_str());
     return 0;

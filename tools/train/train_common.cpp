@@ -14,17 +14,33 @@ std::atomic<int> g_signal{0};
 extern "C" void on_signal(int sig) { g_signal.store(sig); }
 }  // namespace
 
-bool is_graph_model(const std::string& model) { return model == "gae" || model == "vgae"; }
+bool is_graph_model(const std::string& model) {
+  return model == "gae" || model == "vgae" || model == "deepwalk";
+}
 
 void resolve_defaults(TrainFlags& f) {
-  check(f.model == "ae" || f.model == "vae" || f.model == "gae" || f.model == "vgae",
-        "--model: expected ae, vae, gae or vgae, got '", f.model, "'");
-  const bool graph = is_graph_model(f.model);
+  check(f.model == "ae" || f.model == "vae" || f.model == "gae" || f.model == "vgae" ||
+            f.model == "deepwalk",
+        "--model: expected ae, vae, gae, vgae or deepwalk, got '", f.model, "'");
+  const bool graph = is_graph_model(f.model), dw = f.model == "deepwalk";
   if (f.dataset.empty()) f.dataset = graph ? "cora" : "mnist";
-  if (f.epochs < 0) f.epochs = graph ? 200 : 10;
-  if (f.lr < 0) f.lr = graph ? 0.01 : 1e-3;
+  if (f.epochs < 0) f.epochs = dw ? 1 : graph ? 200 : 10;
+  if (f.lr < 0) f.lr = dw ? 0.025 : graph ? 0.01 : 1e-3;
   if (f.hidden < 0) f.hidden = graph ? 32 : 400;
-  if (f.latent < 0) f.latent = graph ? 16 : 20;
+  if (f.latent < 0) f.latent = dw ? 128 : graph ? 16 : 20;
+  if (f.batch < 0) f.batch = dw ? 50 : 128;
+  if (f.negatives < 0) f.negatives = dw ? 5 : 1;
+  if (f.optimizer.empty()) f.optimizer = dw ? "sgd" : "adam";
+  check(f.optimizer == "adam" || (dw && f.optimizer == "sgd"),
+        "--optimizer: expected adam", dw ? " or sgd" : " (sgd is for deepwalk)", ", got '", f.optimizer, "'");
+  check(f.walks_per_node >= 1 && f.walks_per_node <= 10000,
+        "--walks-per-node: expected 1..10000, got ", f.walks_per_node);
+  check(f.walk_length >= 1 && f.walk_length <= 100000, "--walk-length: expected 1..100000, got ",
+        f.walk_length);
+  check(f.window >= 1 && f.window <= 1000, "--window: expected 1..1000, got ", f.window);
+  check(f.objective == "hs" || f.objective == "neg", "--objective: expected hs or neg, got '",
+        f.objective, "'");
+  check(!dw || f.resume.empty(), "--resume: deepwalk trains in one pass and has no resume");
   check(f.epochs >= 1, "--epochs: expected at least 1, got ", f.epochs);
   check(f.lr > 0 && f.lr < 10, "--lr: expected a value in (0, 10), got ", f.lr);
   check(f.hidden >= 1 && f.hidden <= 65536, "--hidden: expected 1..65536, got ", f.hidden);
