@@ -24,8 +24,11 @@ struct DeepWalkConfig {
   int epochs = 1;           // passes over the walks
   SkipGramObjective objective = SkipGramObjective::hs;
   int negatives = 5;        // objective neg only
-  std::string optimizer = "sgd";  // sgd: word2vec's linear decay of lr to lr * 1e-4; adam
-  double lr = 0.025;
+  // adam: lazy (row-sparse) Adam, as PyTorch's SparseAdam; sgd: word2vec's lr decaying
+  // linearly to lr * 1e-4, on the batch's summed loss (diverges on Cora at lr 0.025: a batch
+  // sums hundreds of terms into the tree's top rows, which word2vec applies one by one).
+  std::string optimizer = "adam";
+  double lr = 0.01;
   int64_t batch = 50;       // centre positions per optimizer step
 };
 

@@ -46,7 +46,7 @@ int cmd_train(int argc, char** argv) {
                  "mnist, fashion-mnist, cora, citeseer, pubmed, cora-linqs, "
                  "synthetic[:k=v,...], edgelist:PATH (default: mnist / cora)");
   app.add_option("--epochs", f.epochs, "epochs (default 10 ae/vae, 200 gae/vgae, 1 deepwalk)");
-  app.add_option("--lr", f.lr, "learning rate (default 1e-3 ae/vae, 0.01 gae/vgae, 0.025 deepwalk)");
+  app.add_option("--lr", f.lr, "learning rate (default 1e-3 ae/vae, 0.01 gae/vgae and deepwalk)");
   app.add_option("--batch", f.batch, "minibatch size for ae/vae (128); deepwalk: centre "
                  "positions per step (50)");
   app.add_option("--hidden", f.hidden, "hidden width (default 400 / 32)");
@@ -68,8 +68,8 @@ int cmd_train(int argc, char** argv) {
   app.add_option("--window", f.window, "deepwalk: skip-gram window")->capture_default_str();
   app.add_option("--objective", f.objective, "deepwalk: hs (hierarchical softmax) or neg "
                  "(negative sampling)")->capture_default_str();
-  app.add_option("--optimizer", f.optimizer, "deepwalk: sgd (word2vec's decaying lr) or adam "
-                 "(lazy, row-sparse); others: adam");
+  app.add_option("--optimizer", f.optimizer, "deepwalk: adam (lazy, row-sparse; default) or sgd "
+                 "(word2vec's decaying lr); others: adam");
   app.add_option("--features", f.features, "auto (the dataset's) or none (identity)")
       ->capture_default_str();
   app.add_option("--dropout", f.dropout, "gae/vgae dropout rate")->capture_default_str();

@@ -25,12 +25,12 @@ void resolve_defaults(TrainFlags& f) {
   const bool graph = is_graph_model(f.model), dw = f.model == "deepwalk";
   if (f.dataset.empty()) f.dataset = graph ? "cora" : "mnist";
   if (f.epochs < 0) f.epochs = dw ? 1 : graph ? 200 : 10;
-  if (f.lr < 0) f.lr = dw ? 0.025 : graph ? 0.01 : 1e-3;
+  if (f.lr < 0) f.lr = dw ? 0.01 : graph ? 0.01 : 1e-3;
   if (f.hidden < 0) f.hidden = graph ? 32 : 400;
   if (f.latent < 0) f.latent = dw ? 128 : graph ? 16 : 20;
   if (f.batch < 0) f.batch = dw ? 50 : 128;
   if (f.negatives < 0) f.negatives = dw ? 5 : 1;
-  if (f.optimizer.empty()) f.optimizer = dw ? "sgd" : "adam";
+  if (f.optimizer.empty()) f.optimizer = "adam";
   check(f.optimizer == "adam" || (dw && f.optimizer == "sgd"),
         "--optimizer: expected adam", dw ? " or sgd" : " (sgd is for deepwalk)", ", got '", f.optimizer, "'");
   check(f.walks_per_node >= 1 && f.walks_per_node <= 10000,
