@@ -3,6 +3,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "autograd/row_sparse.h"
+
 namespace vgrad {
 namespace {
 
@@ -40,7 +42,8 @@ GradcheckResult gradcheck(const std::function<Tensor()>& f, std::vector<Tensor> 
   NoGradGuard no_tape;
   for (size_t k = 0; k < inputs.size(); ++k) {
     Tensor& x = inputs[k];
-    Tensor analytic = x.grad().defined() ? x.grad() : Tensor::zeros(x.shape());
+    Tensor analytic = x.grad().defined() ? x.grad().clone() : Tensor::zeros(x.shape());
+    if (x.sparse_grad()) add_row_sparse_to(analytic.data(), *x.sparse_grad());  // lookups
     for (int64_t i : sample_indices(x.numel(), opt.max_elements, rng)) {
       const float keep = x.at(i);
       const float eps = opt.eps_rel * std::max(1.0f, std::fabs(keep));

@@ -218,6 +218,41 @@ std::vector<GradcheckCase> op_gradcheck_cases() {
          return {[=] { return spmm(a, x, /*transpose_a=*/true); }, {x}};
        }},
   };
+  // Row lookups: index 2 three times and 4 never, so the table's gradient adds repeats and
+  // leaves a row at zero. The table is a leaf: its gradient arrives row-sparse.
+  const std::vector<int64_t> rows = {2, 0, 2, 3, 2, 1};
+  cases.push_back({"embedding (repeated rows, row-sparse gradient)", [=](Rng& rng) -> Made {
+                     Tensor table = gradcheck_leaf({5, 3}, rng);
+                     return {[=] { return embedding(table, rows); }, {table}};
+                   }});
+  cases.push_back({"embedding (dense gradient: table not a leaf)", [=](Rng& rng) -> Made {
+                     Tensor table = gradcheck_leaf({5, 3}, rng);
+                     return {[=] { return embedding(mul(table, 1.5f), rows); }, {table}};
+                   }});
+  cases.push_back({"embedding_dense_backward", [=](Rng& rng) -> Made {
+                     Tensor y = gradcheck_leaf({6, 3}, rng);
+                     auto idx = std::make_shared<const std::vector<int64_t>>(rows);
+                     return {[=] { return embedding_dense_backward(y, idx, 5); }, {y}};
+                   }});
+  cases.push_back({"rowdot", [](Rng& rng) -> Made {
+                     Tensor a = gradcheck_leaf({4, 5}, rng), b = gradcheck_leaf({4, 5}, rng);
+                     return {[=] { return rowdot(a, b); }, {a, b}};
+                   }});
+  // Pairs with repeats on both sides and a row of B (3) in no pair.
+  auto pairs = [] { return Pairs::make(3, 4, {0, 1, 0, 2, 2, 0}, {1, 0, 1, 2, 0, 0}); };
+  cases.push_back({"pair_dot", [=](Rng& rng) -> Made {
+                     Tensor a = gradcheck_leaf({3, 5}, rng), b = gradcheck_leaf({4, 5}, rng);
+                     const PairsPtr p = pairs();
+                     return {[=] { return pair_dot(a, b, p); }, {a, b}};
+                   }});
+  for (PairSide side : {PairSide::a, PairSide::b})
+    cases.push_back({side == PairSide::a ? "pair_scatter (onto A)" : "pair_scatter (onto B)",
+                     [=](Rng& rng) -> Made {
+                       Tensor w = gradcheck_leaf({6}, rng);
+                       Tensor x = gradcheck_leaf({side == PairSide::a ? 4 : 3, 5}, rng);
+                       const PairsPtr p = pairs();
+                       return {[=] { return pair_scatter(w, x, p, side); }, {w, x}};
+                     }});
   for (bool ta : {false, true})
     for (bool tb : {false, true}) {
       std::string name = cat("matmul", ta ? " A^T" : " A", tb ? " B^T" : " B");

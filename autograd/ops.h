@@ -91,6 +91,45 @@ using IndexPtr = std::shared_ptr<const std::vector<int64_t>>;
 Tensor index_select(const Tensor& x, const IndexPtr& idx);
 Tensor index_add(const Tensor& src, const IndexPtr& idx, int64_t n);
 
+// Row lookups (autograd/ops/index.cpp). B lookups into a table [N, D].
+// embedding: Y[k] = table[rows[k]], [B, D]. Its gradient to the table adds row k of dY to row
+// rows[k] (a repeated row gets each contribution); into a leaf (an Embedding's table, in a
+// plain backward()) it stays row-sparse (Tensor::sparse_grad), O(B D), else dense.
+Tensor embedding(const Tensor& table, const RowIndex& rows);
+Tensor embedding(const Tensor& table, std::vector<int64_t> rows);
+// The adjoint, dense: X [N, D] zero but for X[rows[k]] += Y[k]. The gradient of embedding
+// when it cannot stay row-sparse (grad(), create_graph); its own derivative is embedding.
+Tensor embedding_dense_backward(const Tensor& y, const RowIndex& rows, int64_t num_rows);
+
+// rowdot: y[r] = A[r] . B[r] for A, B [N, D] -> [N];  dA = dy[:, None] * B, dB = dy[:, None] * A
+Tensor rowdot(const Tensor& a, const Tensor& b);
+
+// T index pairs (a[t], b[t]) between the rows of A [NA, D] and of B [NB, D]: the terms of a
+// batch of dot products between two small tables (the skip-gram's centre nodes and tree
+// nodes), without copying a row per term. Each side's terms are also listed grouped by row
+// (CSR order, t ascending within a row), so a scatter runs one output row per thread, in a
+// fixed order.
+struct Pairs {
+  int64_t rows_a = 0, rows_b = 0;
+  std::vector<int32_t> a, b;
+  std::vector<int64_t> a_ptr, b_ptr;     // rows + 1 each
+  std::vector<int32_t> a_terms, b_terms; // term numbers, grouped by a's row, by b's row
+  int64_t size() const { return (int64_t)a.size(); }
+  // Validates every index against its side's rows.
+  static std::shared_ptr<const Pairs> make(int64_t rows_a, int64_t rows_b,
+                                           std::vector<int32_t> a, std::vector<int32_t> b);
+};
+using PairsPtr = std::shared_ptr<const Pairs>;
+enum class PairSide { a, b };
+
+// pair_dot: y[t] = A[a_t] . B[b_t], [T].  dA[r] = sum_{t: a_t = r} dy_t B[b_t] (a
+// pair_scatter), and dB likewise: the op and its adjoint are each other's derivatives.
+Tensor pair_dot(const Tensor& a, const Tensor& b, const PairsPtr& pairs);
+// pair_scatter onto side a: Y [NA, D], Y[r] = sum_{t: a_t = r} w_t X[b_t] with w [T] and
+// X [NB, D] (side b: the roles swap).  dw_t = dY[a_t] . X[b_t] (a pair_dot), dX = the
+// scatter of w dY onto the other side.
+Tensor pair_scatter(const Tensor& w, const Tensor& x, const PairsPtr& pairs, PairSide side);
+
 // Operator sugar for readable model code.
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
 inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }

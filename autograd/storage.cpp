@@ -1,5 +1,7 @@
 #include "autograd/storage.h"
 
+#include <bit>
+
 #include <sys/mman.h>
 
 #include <cstdlib>
@@ -21,6 +23,16 @@ struct Pool {
   std::unordered_map<size_t, std::vector<float*>> free_blocks;
   PoolStats stats;
 };
+
+// Blocks are kept by size class: n rounded up to 8 steps per power of two (at most 12.5%
+// more). Keyed by exact size, a loop whose tensors change size every step (DeepWalk's
+// batches: a few thousand terms, never the same count twice) filled the cache with blocks
+// that were never asked for again, up to its 1 GiB bound.
+size_t size_class(size_t n) {
+  const int octave = std::bit_width(n) - 1;  // 2^octave <= n
+  const size_t step = octave > 3 ? size_t(1) << (octave - 3) : 1;
+  return (n + step - 1) / step * step;
+}
 
 Pool& pool() {
   static Pool* p = new Pool;  // never destroyed: buffers may be freed during static teardown
@@ -55,14 +67,17 @@ Buffer::Buffer(size_t n) : n_(n) {
     std::lock_guard<std::mutex> lock(p.mu);
     p.stats.allocations++;
     p.stats.bytes_allocated += n * sizeof(float);
-    auto it = p.free_blocks.find(n);
+    const size_t capacity = size_class(n);
+    auto it = p.free_blocks.find(capacity);
     if (it != p.free_blocks.end() && !it->second.empty()) {
       ptr_ = it->second.back();
       it->second.pop_back();
       p.stats.reused++;
-      p.stats.cached_bytes -= n * sizeof(float);
+      p.stats.cached_bytes -= capacity * sizeof(float);
       return;
     }
+    ptr_ = raw_alloc(capacity);
+    return;
   } else {
     std::lock_guard<std::mutex> lock(p.mu);
     p.stats.allocations++;
@@ -76,9 +91,10 @@ Buffer::~Buffer() {
   if (n_ >= kPoolMinFloats) {
     Pool& p = pool();
     std::lock_guard<std::mutex> lock(p.mu);
-    if (p.stats.cached_bytes + n_ * sizeof(float) <= kPoolMaxBytes) {
-      p.free_blocks[n_].push_back(ptr_);
-      p.stats.cached_bytes += n_ * sizeof(float);
+    const size_t capacity = size_class(n_);
+    if (p.stats.cached_bytes + capacity * sizeof(float) <= kPoolMaxBytes) {
+      p.free_blocks[capacity].push_back(ptr_);
+      p.stats.cached_bytes += capacity * sizeof(float);
       return;
     }
   }

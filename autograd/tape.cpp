@@ -10,6 +10,7 @@
 
 #include "autograd/ops.h"
 #include "autograd/profile.h"
+#include "autograd/row_sparse.h"
 
 namespace vgrad {
 namespace {
@@ -101,6 +102,18 @@ void Grads::add(size_t i, const Tensor& g) {
   check(g.shape() == parent.shape, op_, " backward: gradient for input ", i, " has shape ",
         g.shape_str(), " but the input has shape ", shape_str(parent.shape));
   accumulate_into(parent.sweep_grad, g, sweep_.create_graph);
+}
+
+void Grads::add_rows(size_t i, const RowIndex& rows, const Tensor& values) {
+  if (!wants(i)) return;
+  TensorImpl& parent = inputs_[i].impl();
+  const bool sparse = !parent.node && !sweep_.create_graph && !sweep_.needed;
+  if (!sparse) return add(i, embedding_dense_backward(values, rows, parent.shape.at(0)));
+  check(values.dim() == 2 && parent.shape.size() == 2 && values.cols() == parent.shape[1] &&
+            values.rows() == (int64_t)rows->size(),
+        op_, " backward: row gradient ", values.shape_str(), " for ", rows->size(),
+        " rows does not fit input ", i, " of shape ", shape_str(parent.shape));
+  merge_row_sparse(parent.sparse_grad, *rows, values);
 }
 
 std::vector<TensorImpl*> topo_order(const Tensor& root) {

@@ -11,6 +11,7 @@
 namespace vgrad {
 
 using Inputs = std::vector<Tensor>;
+using RowIndex = std::shared_ptr<const std::vector<int64_t>>;  // row numbers of a lookup
 struct Sweep;  // the state of one backward pass (tape.cpp)
 
 // What a backward closure writes into: the gradient of each parent, accumulated (a tensor
@@ -25,6 +26,11 @@ class Grads {
   // Parent i requires grad and its gradient is wanted (grad() asks for some inputs only).
   bool wants(size_t i) const;
   void add(size_t i, const Tensor& g);  // checks g has parent i's shape, naming the op
+  // Adds rows of a gradient: row k of `values` [B, D] to row (*rows)[k] of parent i (a repeated
+  // row gets each contribution). In a plain backward() into a leaf (an Embedding's table) this
+  // stays row-sparse, O(B D), in the leaf's sparse_grad; otherwise (grad(), create_graph, a
+  // parent that is not a leaf) it is the dense op embedding_dense_backward, differentiable.
+  void add_rows(size_t i, const RowIndex& rows, const Tensor& values);
   // The op's own result y, with its node: a derivative written with y (exp: gy * y) is then
   // differentiated through this op again under create_graph. Never capture y in the closure
   // (a reference cycle): take it from here.

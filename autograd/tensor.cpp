@@ -79,7 +79,10 @@ Tensor& Tensor::set_requires_grad(bool on) {
 
 Tensor Tensor::grad() const { return impl().grad ? Tensor(impl().grad) : Tensor(); }
 
-void Tensor::zero_grad() { impl().grad.reset(); }
+void Tensor::zero_grad() {
+  impl().grad.reset();
+  impl().sparse_grad.reset();
+}
 
 Tensor Tensor::detach() const {
   auto impl = std::make_shared<TensorImpl>();

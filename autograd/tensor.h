@@ -24,11 +24,24 @@ int64_t numel_of(const Shape& s);
 class Tensor;
 struct Node;
 
+struct TensorImpl;
+
+// A gradient that is zero outside a few rows, as an Embedding's table receives: rows[k] is
+// the table row that values' row k belongs to. Rows are sorted and distinct (each backward
+// merges what it adds), so an optimizer updates R rows in O(R D), not the whole table.
+struct RowSparse {
+  std::vector<int64_t> rows;
+  std::shared_ptr<TensorImpl> values;  // [R, D]: the table's shape with R rows
+};
+
 struct TensorImpl : std::enable_shared_from_this<TensorImpl> {
   Shape shape;
   std::shared_ptr<Buffer> data;     // numel floats; shared with detached views
   bool requires_grad = false;       // leaves: set by the user; results: any parent requires it
   std::shared_ptr<TensorImpl> grad; // dL/d(this), same shape; kept for leaves only
+  // dL/d(this) from row lookups (Grads::add_rows), leaves only; the true gradient is
+  // grad + sparse_grad, and either may be absent.
+  std::shared_ptr<RowSparse> sparse_grad;
   std::shared_ptr<Node> node;       // the op that produced this tensor (null for leaves)
   // While a backward sweep runs: dL/d(this) gathered so far (moved out once complete).
   std::shared_ptr<TensorImpl> sweep_grad;
@@ -67,7 +80,9 @@ class Tensor {
   Tensor& set_requires_grad(bool on = true);
   bool is_leaf() const { return !impl().node; }
   Tensor grad() const;                 // undefined until backward reaches this leaf
-  void zero_grad();                    // drops the accumulated gradient
+  // The row-sparse part of the gradient (embedding lookups), or null: see RowSparse.
+  const RowSparse* sparse_grad() const { return impl().sparse_grad.get(); }
+  void zero_grad();                    // drops the accumulated gradient, dense and sparse
   Tensor detach() const;               // the same storage (writes show in both), off the tape
   Tensor clone() const;                // a copy of the values, off the tape
 

@@ -56,6 +56,11 @@ std::vector<ModelInfo> make_rows() {
          return std::unique_ptr<LinkModel>(
              std::make_unique<SpectralModel>(a_hat->rows(), config.latent));
        }},
+      // Trained by its own runner (tools/train/train_deepwalk.cpp): walks, then skip-gram
+      // steps on two Embedding tables with row-sparse gradients.
+      {.name = "deepwalk", .kind = ModelKind::graph_embedding,
+       .description = "DeepWalk: random walks on the training graph, skip-gram (Table 1's DW)",
+       .defaults = {.epochs = 1, .lr = 0.01, .hidden = 32, .latent = 128, .batch = 50}},
   };
 }
 

@@ -4,6 +4,7 @@
 
 #include "nn/gat_conv.h"
 #include "nn/gin_conv.h"
+#include "nn/embedding.h"
 #include "nn/graph_conv.h"
 #include "nn/inner_product_loss.h"
 #include "nn/linear.h"
@@ -110,6 +111,15 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
   cases.push_back({"nn.kl_normal_logstd", [](Rng& rng) -> Made {
                      Tensor mu = gradcheck_leaf({3, 4}, rng), ls = gradcheck_leaf({3, 4}, rng);
                      return {[=] { return kl_normal_logstd(mu, ls, Reduction::mean); }, {mu, ls}};
+                   }});
+  cases.push_back({"nn.embedding", [](Rng& rng) -> Made {
+                     auto l = std::make_shared<Embedding>(6, 4, rng, 1.0f);
+                     return {[=] { return l->forward(std::vector<int64_t>{5, 1, 5, 0}); }, {l->table()}};
+                   }});
+  cases.push_back({"nn.signed_log_sigmoid_loss", [](Rng& rng) -> Made {
+                     Tensor x = gradcheck_leaf({7}, rng, -4, 4);
+                     const Tensor s = Tensor::from({7}, {1, -1, 1, 1, -1, -1, 1});
+                     return {[=] { return signed_log_sigmoid_loss(x, s, Reduction::sum); }, {x}};
                    }});
   // The GAE decoder losses: a 9-node label matrix (symmetric, self-loops) over tiles of 4, so
   // diagonal, off-diagonal and ragged tiles all appear.

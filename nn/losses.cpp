@@ -62,6 +62,14 @@ double ordered_block_sum(int64_t n, F block_sum) {
 
 }  // namespace
 
+Tensor signed_log_sigmoid_loss(const Tensor& logits, const Tensor& signs, Reduction reduction) {
+  check(logits.dim() == 1 && signs.shape() == logits.shape(),
+        "signed_log_sigmoid_loss: expected logits and signs of one shape [T], got ",
+        logits.shape_str(), " and ", signs.shape_str());
+  check(!signs.requires_grad(), "signed_log_sigmoid_loss: the signs are constants");
+  return neg(reduce(log_sigmoid(mul(logits, signs)), reduction));
+}
+
 Tensor mse(const Tensor& pred, const Tensor& target, Reduction reduction) {
   check_pair("mse", pred, target);
   return reduce(square(pred - target), reduction);

@@ -30,6 +30,12 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& targets, Reduction re
 Tensor bce_with_logits_grad(const Tensor& logits, const Tensor& targets, const Tensor& s,
                             float pos_weight);
 
+// The skip-gram's terms: -sum_t log sigmoid(s_t x_t) for logits x [T] (dot products
+// u . v) and constant signs s [T] of +1 or -1 (word2vec's label 1 - 2 code):
+//   l = softplus(-s x),   dl/dx = -s sigmoid(-s x).
+// Composed of ops (mul, log_sigmoid, sum), so it has every derivative they have.
+Tensor signed_log_sigmoid_loss(const Tensor& logits, const Tensor& signs, Reduction reduction);
+
 // KL(N(mu, sigma^2) || N(0, I)) for mu, and log-variance or log-std, both [N, Z]:
 //   per element  -0.5 * (1 + log sigma^2 - mu^2 - sigma^2)
 // Reduction::sum sums every element (the MNIST VAE: KL = -0.5 * sum(1 + logvar - mu^2 -

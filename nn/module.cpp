@@ -118,14 +118,19 @@ std::string first_nonfinite_gradient(const Module& model) {
   std::vector<std::pair<std::string, Tensor>> grads;
   std::vector<int64_t> sizes;
   for (const auto& [name, p] : model.named_parameters()) {
-    if (!p.grad().defined()) continue;
-    grads.emplace_back(name, p.grad());
-    sizes.push_back(p.numel());
+    if (p.grad().defined()) {
+      grads.emplace_back(name, p.grad());
+      sizes.push_back(p.numel());
+    }
+    if (const RowSparse* s = p.sparse_grad()) {  // only the rows touched: O(R D)
+      grads.emplace_back(name, Tensor(s->values));
+      sizes.push_back(grads.back().second.numel());
+    }
   }
   std::vector<int> bad(grads.size(), 0);
   kernels::for_each_span(sizes, [&](size_t k, int64_t begin, int64_t end) {
     // x * 0 is 0 for a finite x and NaN for inf or NaN: one branch-free, vectorised pass.
-    const float* d = grads[k].second.data();
+    const float* d = grads[k].second.data();  // the values, dense or row-sparse
     float probe = 0.0f;
 #pragma omp simd reduction(+ : probe)
     for (int64_t i = begin; i < end; ++i) probe += d[i] * 0.0f;

@@ -7,6 +7,7 @@
 #include "nn/dropout.h"
 #include "nn/gat_conv.h"
 #include "nn/gin_conv.h"
+#include "nn/embedding.h"
 #include "nn/graph_conv.h"
 #include "nn/init.h"
 #include "nn/inner_product_loss.h"

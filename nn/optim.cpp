@@ -5,6 +5,7 @@
 
 #include "autograd/parallel.h"
 #include "autograd/profile.h"
+#include "autograd/row_sparse.h"
 
 namespace vgrad {
 namespace {
@@ -56,6 +57,27 @@ VGRAD_WIDE void adam_range(float* p, const float* g, float* m, float* v, int64_t
   }
 }
 
+// The gradient a parameter has this step: none, dense (the sparse part folded in), or sparse.
+enum class GradKind { none, dense, sparse };
+GradKind grad_kind(Tensor& p) {
+  const RowSparse* s = p.sparse_grad();
+  if (!p.grad().defined()) return s ? GradKind::sparse : GradKind::none;
+  if (s) {
+    add_row_sparse_to(p.grad().data(), *s);
+    p.impl().sparse_grad.reset();
+  }
+  return GradKind::dense;
+}
+
+// Runs f(row, k) for the k-th touched row of a row-sparse gradient, rows over the threads;
+// each row is one thread's, so the bits do not depend on the thread count.
+template <typename F>
+void for_each_sparse_row(const RowSparse& s, int64_t d, F f) {
+  const int64_t r = (int64_t)s.rows.size();
+#pragma omp parallel for schedule(static) if (r * d >= kernels::kParallelMin)
+  for (int64_t k = 0; k < r; ++k) f(s.rows[k], k);
+}
+
 }  // namespace
 
 Optimizer::Optimizer(std::vector<Tensor> params) : params_(std::move(params)) {
@@ -81,9 +103,23 @@ void Sgd::step() {
   std::vector<int64_t> sizes;
   std::vector<bool> first;
   for (size_t k = 0; k < params_.size(); ++k) {
-    if (!params_[k].grad().defined()) continue;
-    first.push_back(!momentum_[k].defined());
-    if (mu != 0 && first.back()) momentum_[k] = zeros_like(params_[k]);
+    const GradKind kind = grad_kind(params_[k]);
+    if (kind == GradKind::none) continue;
+    const bool is_first = !momentum_[k].defined();
+    if (mu != 0 && is_first) momentum_[k] = zeros_like(params_[k]);
+    if (kind == GradKind::sparse) {  // the rows touched; momentum rows too (lazy)
+      const RowSparse& s = *params_[k].sparse_grad();
+      const int64_t d = params_[k].numel() / params_[k].rows();
+      float* p = params_[k].data();
+      float* buf = mu != 0 ? momentum_[k].data() : nullptr;
+      const float* g = s.values->data->data();
+      for_each_sparse_row(s, d, [&](int64_t row, int64_t r) {
+        sgd_range(p + row * d, g + r * d, buf ? buf + row * d : nullptr, 0, d, lr, mu, wd,
+                  is_first);
+      });
+      continue;
+    }
+    first.push_back(is_first);
     which.push_back(k);
     sizes.push_back(params_[k].numel());
   }
@@ -146,7 +182,8 @@ void Adam::step() {
   std::vector<int64_t> sizes;
   std::vector<AdamConstants> per_param;
   for (size_t k = 0; k < params_.size(); ++k) {
-    if (!params_[k].grad().defined()) continue;
+    const GradKind kind = grad_kind(params_[k]);
+    if (kind == GradKind::none) continue;
     if (!m_[k].defined()) {
       m_[k] = zeros_like(params_[k]);
       v_[k] = zeros_like(params_[k]);
@@ -157,6 +194,16 @@ void Adam::step() {
     const double bias2 = 1.0 - std::pow((double)o.beta2, (double)t);
     c.step_size = (float)(o.lr / bias1);
     c.bias2_sqrt = (float)std::sqrt(bias2);
+    if (kind == GradKind::sparse) {  // SparseAdam: the rows touched and their moments only
+      const RowSparse& s = *params_[k].sparse_grad();
+      const int64_t d = params_[k].numel() / params_[k].rows();
+      float *p = params_[k].data(), *m = m_[k].data(), *v = v_[k].data();
+      const float* g = s.values->data->data();
+      for_each_sparse_row(s, d, [&](int64_t row, int64_t r) {
+        adam_range(p + row * d, g + r * d, m + row * d, v + row * d, 0, d, c);
+      });
+      continue;
+    }
     per_param.push_back(c);
     which.push_back(k);
     sizes.push_back(params_[k].numel());

@@ -2,6 +2,13 @@
 // (module.parameters()); its per-parameter state is kept by position in that list, so the
 // same model built the same way lines up with a saved state. A parameter whose gradient is
 // undefined after backward is skipped, as PyTorch does.
+//
+// Row-sparse gradients (an Embedding's, Tensor::sparse_grad): a parameter with only a sparse
+// gradient is updated on the rows touched alone, in O(rows touched); rows not touched keep
+// their values AND their optimizer state (momentum, Adam's moments: "lazy", as PyTorch's
+// SparseAdam), while the step count is the parameter's, counted on every step it gets a
+// gradient. A parameter with both a dense and a sparse gradient takes the dense step on
+// their sum.
 #pragma once
 #include <string>
 #include <vector>

@@ -85,9 +85,10 @@ int cmd_train(int argc, char** argv) {
                  std::string("image models: ") + image_dataset_names() + "; graph models: " +
                      graph_dataset_names() + " (default: mnist / cora)");
   app.add_option("--epochs", f.epochs, "epochs (default " + default_help(&ModelDefaults::epochs) + ")");
-  app.add_option("--lr", f.lr, "Adam learning rate (default " + default_help(&ModelDefaults::lr) + ")");
+  app.add_option("--lr", f.lr, "learning rate (default " + default_help(&ModelDefaults::lr) + ")");
   app.add_option("--batch", f.batch,
-                 "minibatch size (default " + default_help(&ModelDefaults::batch) + ")");
+                 "minibatch size; deepwalk: centre positions per step (default " +
+                     default_help(&ModelDefaults::batch) + ")");
   app.add_option("--hidden", f.hidden, "hidden width (default " + default_help(&ModelDefaults::hidden) + ")");
   app.add_option("--latent", f.latent, "latent width (default " + default_help(&ModelDefaults::latent) + ")");
   app.add_option("--seed", f.seed, "random seed (split, init, noise)")
@@ -105,13 +106,21 @@ int cmd_train(int argc, char** argv) {
   app.add_option("--encoder", f.encoder, "the encoder layers of " +
                  model_names_where([](const ModelInfo& m) { return !m.encoders.empty(); }) +
                  ": gcn (default), gat (8 heads), sage or gin");
-  app.add_option("--negatives", f.negatives, "negatives per edge for --decoder sampled")
-      ->capture_default_str();
+  app.add_option("--negatives", f.negatives, "negatives per edge for --decoder sampled (1); "
+                 "per pair for deepwalk --objective neg (5)");
   app.add_option("--eval-negatives", f.eval_negatives,
                  "gae/vgae: rank each test edge against K non-edges of the whole graph for "
                  "Hits@K and MRR (0: against the split's test negatives)")->capture_default_str();
   app.add_option("--recon", f.recon, "ae/vae reconstruction loss: bce (Bernoulli "
                  "cross-entropy, the default) or mse (squared error summed per image)");
+  app.add_option("--walks-per-node", f.walks_per_node, "deepwalk: walks from each node")
+      ->capture_default_str();
+  app.add_option("--walk-length", f.walk_length, "deepwalk: nodes per walk")->capture_default_str();
+  app.add_option("--window", f.window, "deepwalk: skip-gram window")->capture_default_str();
+  app.add_option("--objective", f.objective, "deepwalk: hs (hierarchical softmax) or neg "
+                 "(negative sampling)")->capture_default_str();
+  app.add_option("--optimizer", f.optimizer, "deepwalk: adam (lazy, row-sparse; default) or sgd "
+                 "(word2vec's decaying lr); others: adam");
   app.add_option("--features", f.features, "auto (the dataset's) or none (identity)")
       ->capture_default_str();
   app.add_option("--dropout", f.dropout, "gae/vgae dropout rate")->capture_default_str();

@@ -27,8 +27,12 @@ struct TrainFlags {
   std::string decoder;
   std::string recon;             // ae/vae: bce (default) or mse; graph models refuse it
   std::string encoder;           // gae/vgae: gcn (default) | gat | sage | gin
-  int64_t negatives = 1;
+  int64_t negatives = -1;        // -1: 1 (--decoder sampled), 5 (deepwalk --objective neg)
   int64_t eval_negatives = 0;    // --eval-negatives K: K drawn negatives per test edge (0: the split's)
+  // deepwalk only (models/deepwalk.h)
+  int walks_per_node = 10, walk_length = 80, window = 10;
+  std::string objective = "hs";  // hs | neg
+  std::string optimizer;         // sgd | adam; "" = the model's (adam only for gae/vgae/ae/vae)
   std::string features = "auto"; // auto | none
   float dropout = 0.0f;
   int eval_every = 1;
@@ -58,6 +62,7 @@ nlohmann::json run_training(const TrainFlags& flags);
 // default, as papers usually report), for each key.
 void add_mean_std(nlohmann::json& out, const nlohmann::json& runs,
                   std::initializer_list<const char*> keys);
+nlohmann::json run_deepwalk_training(const TrainFlags& flags);
 
 // Peak resident memory of this process so far, in MiB (getrusage).
 double peak_rss_mib();

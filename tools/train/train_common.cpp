@@ -44,7 +44,8 @@ void resolve_defaults(TrainFlags& f) {
   check(f.threads >= 0 && f.threads <= 1024, "--threads: expected 0 (all) .. 1024, got ",
         f.threads);
   kernels::parse_gemm_backend(f.gemm, "--gemm");  // also refuses a bad $VGRAD_GEMM
-  if (m.kind == ModelKind::graph_embedding) return resolve_embedding_defaults(f);
+  const bool dw = f.model == "deepwalk";  // a graph embedding trained by steps (its own runner)
+  if (m.kind == ModelKind::graph_embedding && !dw) return resolve_embedding_defaults(f);
   const bool graph = m.kind != ModelKind::image;
   if (f.dataset.empty()) f.dataset = graph ? "cora" : "mnist";
   parse_separator(f.sep);  // throws "--sep: ..." for an unknown one
@@ -53,6 +54,18 @@ void resolve_defaults(TrainFlags& f) {
   if (f.hidden < 0) f.hidden = m.defaults.hidden;
   if (f.latent < 0) f.latent = m.defaults.latent;
   if (f.batch < 0) f.batch = m.defaults.batch;
+  if (f.negatives < 0) f.negatives = dw ? 5 : 1;
+  if (f.optimizer.empty()) f.optimizer = "adam";
+  check(f.optimizer == "adam" || (dw && f.optimizer == "sgd"), "--optimizer: expected adam",
+        dw ? " or sgd" : " (sgd is for deepwalk)", ", got '", f.optimizer, "'");
+  check(f.walks_per_node >= 1 && f.walks_per_node <= 10000,
+        "--walks-per-node: expected 1..10000, got ", f.walks_per_node);
+  check(f.walk_length >= 1 && f.walk_length <= 100000, "--walk-length: expected 1..100000, got ",
+        f.walk_length);
+  check(f.window >= 1 && f.window <= 1000, "--window: expected 1..1000, got ", f.window);
+  check(f.objective == "hs" || f.objective == "neg", "--objective: expected hs or neg, got '",
+        f.objective, "'");
+  check(!dw || f.resume.empty(), "--resume: deepwalk trains in one pass and has no resume");
   check(f.epochs >= 1, "--epochs: expected at least 1, got ", f.epochs);
   check(f.lr > 0 && f.lr < 10, "--lr: expected a value in (0, 10), got ", f.lr);
   check(f.hidden >= 1 && f.hidden <= 65536, "--hidden: expected 1..65536, got ", f.hidden);
@@ -100,10 +113,13 @@ nlohmann::json train_settings(const TrainFlags& f) {
           {"lr", f.lr},               {"batch", f.batch},         {"hidden", f.hidden},
           {"latent", f.latent},       {"seed", f.seed},           {"seeds", f.seeds},
           {"decoder", f.decoder},     {"negatives", f.negatives}, {"features", f.features},
-          {"dropout", f.dropout},     {"eval_every", f.eval_every}};
+          {"dropout", f.dropout},     {"eval_every", f.eval_every}, {"encoder", f.encoder},
+          {"walks_per_node", f.walks_per_node}, {"walk_length", f.walk_length},
+          {"window", f.window}, {"objective", f.objective}, {"optimizer", f.optimizer}};
 }
 
 nlohmann::json run_training(const TrainFlags& f) {
+  if (f.model == "deepwalk") return run_deepwalk_training(f);
   if (is_embedding_model(f.model)) return run_embedding_training(f);
   return is_graph_model(f.model) ? run_graph_training(f) : run_image_training(f);
 }

@@ -79,7 +79,7 @@ void resolve_embedding_defaults(TrainFlags& f) {
   check(f.lr < 0, "--lr", why);
   check(f.hidden < 0, "--hidden", why);
   check(f.resume.empty(), "--resume", why);
-  check((f.decoder.empty() || f.decoder == "fused") && f.negatives == 1, "--decoder and --negatives apply to gae and vgae only");
+  check((f.decoder.empty() || f.decoder == "fused") && f.negatives <= 1, "--decoder and --negatives apply to gae and vgae only");
   check(f.features == "auto", "--features", why, ": it reads the training graph only");
   check(f.dropout == 0, "--dropout", why);
   if (f.dataset.empty()) f.dataset = "cora";

@@ -1,0 +1,165 @@
+// Ops that address rows by index: embedding (a lookup) and its adjoint, rowdot, and the
+// batched dot products between two tables, pair_dot, with its adjoint pair_scatter.
+#include <algorithm>
+#include <cstring>
+
+#include "autograd/ops.h"
+#include "autograd/parallel.h"
+
+namespace vgrad {
+namespace {
+
+void check_rows(const char* op, const std::vector<int64_t>& rows, int64_t n) {
+  for (size_t k = 0; k < rows.size(); ++k)
+    check(rows[k] >= 0 && rows[k] < n, op, ": index ", rows[k], " at position ", k,
+          " is out of range for a table of ", n, " rows");
+}
+
+// Fixed order, eight float lanes: vectorises without -ffast-math, same bits on any thread.
+inline float dot(const float* x, const float* y, int64_t d) {
+  float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t c = 0;
+  for (; c + 8 <= d; c += 8)
+    for (int j = 0; j < 8; ++j) lane[j] += x[c + j] * y[c + j];
+  for (int j = 0; c < d; ++c, ++j) lane[j] += x[c] * y[c];
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+}
+
+// Counting sort of term numbers by row: ptr (rows + 1) and terms, t ascending within a row.
+void group_by_row(const std::vector<int32_t>& row_of, int64_t rows, std::vector<int64_t>& ptr,
+                  std::vector<int32_t>& terms) {
+  ptr.assign(rows + 1, 0);
+  for (int32_t r : row_of) ptr[r + 1]++;
+  for (int64_t r = 0; r < rows; ++r) ptr[r + 1] += ptr[r];
+  terms.resize(row_of.size());
+  std::vector<int64_t> next(ptr.begin(), ptr.end() - 1);
+  for (size_t t = 0; t < row_of.size(); ++t) terms[next[row_of[t]]++] = (int32_t)t;
+}
+
+void check_table(const char* op, const char* name, const Tensor& t, int64_t rows) {
+  check(t.dim() == 2 && t.rows() == rows, op, ": ", name, " must be [", rows, ", D] for these pairs, got ",
+        t.shape_str());
+}
+
+}  // namespace
+
+Tensor embedding(const Tensor& table, std::vector<int64_t> rows) {
+  return embedding(table, std::make_shared<const std::vector<int64_t>>(std::move(rows)));
+}
+
+// embedding: Y[k] = table[rows[k]];  dtable[rows[k]] += dY[k]
+Tensor embedding(const Tensor& table, const RowIndex& rows) {
+  check(table.dim() == 2, "embedding: the table must be [N, D], got ", table.shape_str());
+  check_rows("embedding", *rows, table.rows());
+  const int64_t b = (int64_t)rows->size(), d = table.cols();
+  Tensor y = Tensor::empty({b, d});
+  const float* src = table.data();
+  float* dst = y.data();
+  const int64_t* r = rows->data();
+#pragma omp parallel for schedule(static) if (b * d >= kernels::kParallelMin)
+  for (int64_t k = 0; k < b; ++k) std::memcpy(dst + k * d, src + r[k] * d, d * sizeof(float));
+  return record("embedding", y, {table}, [rows](const Tensor& gy, const Inputs&, Grads& g) {
+    g.add_rows(0, rows, gy);
+  });
+}
+
+// X[rows[k]] += Y[k];  dY[k] = dX[rows[k]] (an embedding). Serial: repeated rows add in order.
+Tensor embedding_dense_backward(const Tensor& y, const RowIndex& rows, int64_t num_rows) {
+  check(y.dim() == 2 && y.rows() == (int64_t)rows->size(), "embedding_dense_backward: ",
+        rows->size(), " rows but values of shape ", y.shape_str());
+  check_rows("embedding_dense_backward", *rows, num_rows);
+  const int64_t d = y.cols();
+  Tensor x = Tensor::zeros({num_rows, d});
+  for (size_t k = 0; k < rows->size(); ++k) {
+    float* dst = x.data() + (*rows)[k] * d;
+    const float* src = y.data() + k * d;
+    for (int64_t c = 0; c < d; ++c) dst[c] += src[c];
+  }
+  return record("embedding_dense_backward", x, {y}, [rows](const Tensor& gx, const Inputs&, Grads& g) {
+    g.add(0, embedding(gx, rows));
+  });
+}
+
+// rowdot: y[r] = sum_c A[r, c] B[r, c];  dA = dy[:, None] * B,  dB = dy[:, None] * A
+Tensor rowdot(const Tensor& a, const Tensor& b) {
+  check(a.dim() == 2 && a.shape() == b.shape(), "rowdot: expected two [N, D] tensors of one shape, got ",
+        a.shape_str(), " and ", b.shape_str());
+  const int64_t n = a.rows(), d = a.cols();
+  Tensor y = Tensor::empty({n});
+  const float *pa = a.data(), *pb = b.data();
+  float* py = y.data();
+  kernels::for_each_index(n, [&](int64_t r) { py[r] = dot(pa + r * d, pb + r * d, d); });
+  return record("rowdot", y, {a, b}, [n](const Tensor& gy, const Inputs& in, Grads& g) {
+    const Tensor col = reshape(gy, {n, 1});
+    if (g.wants(0)) g.add(0, mul(col, in[1]));
+    if (g.wants(1)) g.add(1, mul(col, in[0]));
+  });
+}
+
+std::shared_ptr<const Pairs> Pairs::make(int64_t rows_a, int64_t rows_b, std::vector<int32_t> a,
+                                         std::vector<int32_t> b) {
+  check(a.size() == b.size(), "Pairs: ", a.size(), " a-indices but ", b.size(), " b-indices");
+  for (size_t t = 0; t < a.size(); ++t)
+    check(a[t] >= 0 && a[t] < rows_a && b[t] >= 0 && b[t] < rows_b, "Pairs: pair ", t, " (",
+          a[t], ", ", b[t], ") is out of range for ", rows_a, " x ", rows_b, " rows");
+  auto p = std::make_shared<Pairs>();
+  p->rows_a = rows_a, p->rows_b = rows_b;
+  p->a = std::move(a), p->b = std::move(b);
+  group_by_row(p->a, rows_a, p->a_ptr, p->a_terms);
+  group_by_row(p->b, rows_b, p->b_ptr, p->b_terms);
+  return p;
+}
+
+// pair_dot: y[t] = A[a_t] . B[b_t];  dA = pair_scatter(dy, B, a-side), dB = pair_scatter(dy, A, b-side)
+Tensor pair_dot(const Tensor& a, const Tensor& b, const PairsPtr& pairs) {
+  check_table("pair_dot", "A", a, pairs->rows_a);
+  check_table("pair_dot", "B", b, pairs->rows_b);
+  check(a.cols() == b.cols(), "pair_dot: A ", a.shape_str(), " and B ", b.shape_str(),
+        " differ in width");
+  const int64_t t_count = pairs->size(), d = a.cols();
+  Tensor y = Tensor::empty({t_count});
+  const float *pa = a.data(), *pb = b.data();
+  const int32_t *ia = pairs->a.data(), *ib = pairs->b.data();
+  float* py = y.data();
+#pragma omp parallel for schedule(static) if (t_count * d >= kernels::kParallelMin)
+  for (int64_t t = 0; t < t_count; ++t) py[t] = dot(pa + (int64_t)ia[t] * d, pb + (int64_t)ib[t] * d, d);
+  return record("pair_dot", y, {a, b}, [pairs](const Tensor& gy, const Inputs& in, Grads& g) {
+    if (g.wants(0)) g.add(0, pair_scatter(gy, in[1], pairs, PairSide::a));
+    if (g.wants(1)) g.add(1, pair_scatter(gy, in[0], pairs, PairSide::b));
+  });
+}
+
+// Onto side a: Y[r] = sum_{t: a_t = r} w_t X[b_t]  (side b: swap a and b).
+//   dw_t = dY[a_t] . X[b_t] = pair_dot(dY, X);   dX = pair_scatter(w, dY) onto the other side
+Tensor pair_scatter(const Tensor& w, const Tensor& x, const PairsPtr& pairs, PairSide side) {
+  const bool onto_a = side == PairSide::a;
+  const int64_t out_rows = onto_a ? pairs->rows_a : pairs->rows_b;
+  check(w.dim() == 1 && w.numel() == pairs->size(), "pair_scatter: weights must be [",
+        pairs->size(), "] (one per pair), got ", w.shape_str());
+  check_table("pair_scatter", "X", x, onto_a ? pairs->rows_b : pairs->rows_a);
+  const int64_t d = x.cols();
+  Tensor y = Tensor::empty({out_rows, d});
+  const std::vector<int64_t>& ptr = onto_a ? pairs->a_ptr : pairs->b_ptr;
+  const int32_t* terms = (onto_a ? pairs->a_terms : pairs->b_terms).data();
+  const int32_t* other = (onto_a ? pairs->b : pairs->a).data();
+  const float *pw = w.data(), *px = x.data();
+  float* py = y.data();
+  // One output row per iteration, its terms in ascending t: the same sums on any thread count.
+#pragma omp parallel for schedule(dynamic, 64) if (pairs->size() * d >= kernels::kParallelMin)
+  for (int64_t r = 0; r < out_rows; ++r) {
+    float* dst = py + r * d;
+    std::fill(dst, dst + d, 0.0f);
+    for (int64_t k = ptr[r]; k < ptr[r + 1]; ++k) {
+      const int32_t t = terms[k];
+      const float wt = pw[t];
+      const float* src = px + (int64_t)other[t] * d;
+      for (int64_t c = 0; c < d; ++c) dst[c] += wt * src[c];
+    }
+  }
+  return record("pair_scatter", y, {w, x}, [pairs, onto_a](const Tensor& gy, const Inputs& in, Grads& g) {
+    if (g.wants(0)) g.add(0, onto_a ? pair_dot(gy, in[1], pairs) : pair_dot(in[1], gy, pairs));
+    if (g.wants(1)) g.add(1, pair_scatter(in[0], gy, pairs, onto_a ? PairSide::b : PairSide::a));
+  });
+}
+
+}  // namespace vgrad

@@ -1,0 +1,144 @@
+// The embedding lookup and its row-sparse gradient, and the optimizers' row-sparse steps.
+#include <doctest/doctest.h>
+
+#include <cstring>
+
+#include "autograd/gradcheck.h"
+#include "autograd/row_sparse.h"
+#include "nn/nn.h"
+
+using namespace vgrad;
+
+namespace {
+
+bool same_bits(const float* a, const float* b, int64_t n) { return std::memcmp(a, b, n * sizeof(float)) == 0; }
+
+Tensor row_of(const Tensor& t, int64_t r) {
+  const int64_t d = t.cols();
+  return Tensor::from({d}, std::vector<float>(t.data() + r * d, t.data() + (r + 1) * d));
+}
+
+}  // namespace
+
+TEST_CASE("embedding: finite differences with a repeated index (its gradients add)") {
+  Rng rng(3);
+  Tensor table = rand_uniform({5, 4}, rng, -1, 1, true);
+  const std::vector<int64_t> rows = {3, 1, 3, 3, 0};
+  auto r = gradcheck([&] { return embedding(table, rows); }, {table});
+  INFO(r.worst);
+  CHECK(r.ok);
+}
+
+TEST_CASE("embedding: the table's gradient is row-sparse, coalesced, and equals the dense one") {
+  Rng rng(4);
+  Tensor table = rand_uniform({6, 3}, rng, -1, 1, true);
+  Tensor y = embedding(table, std::vector<int64_t>{4, 1, 4});
+  Tensor w = Tensor::from({3, 3}, {1, 2, 3, 10, 20, 30, 100, 200, 300});
+  sum(mul(y, w)).backward();
+  CHECK_FALSE(table.grad().defined());  // nothing dense: O(rows touched)
+  const RowSparse* s = table.sparse_grad();
+  REQUIRE(s != nullptr);
+  CHECK(s->rows == std::vector<int64_t>{1, 4});
+  CHECK(Tensor(s->values).to_vector() == std::vector<float>{10, 20, 30, 101, 202, 303});
+  // grad() cannot hand back a row-sparse tensor: it gets the dense sum, the same numbers.
+  const Tensor dense = vgrad::grad(sum(mul(embedding(table, std::vector<int64_t>{4, 1, 4}), w)), {table})[0];
+  std::vector<float> expect(18, 0.0f);
+  add_row_sparse_to(expect.data(), *s);
+  CHECK(dense.to_vector() == expect);
+  // A second backward accumulates into the same rows and adds new ones, still coalesced.
+  sum(embedding(table, std::vector<int64_t>{0, 4})).backward();
+  CHECK(table.sparse_grad()->rows == std::vector<int64_t>{0, 1, 4});
+  CHECK(Tensor(table.sparse_grad()->values).to_vector() ==
+        std::vector<float>{1, 1, 1, 10, 20, 30, 102, 203, 304});
+  table.zero_grad();
+  CHECK(table.sparse_grad() == nullptr);
+}
+
+TEST_CASE("embedding: an index out of range is refused, naming it") {
+  Tensor table = Tensor::zeros({3, 2}, true);
+  CHECK_THROWS_WITH_AS(embedding(table, std::vector<int64_t>{0, 3}),
+                       "embedding: index 3 at position 1 is out of range for a table of 3 rows", Error);
+}
+
+// One step of `make_opt` on a table after a lookup of `rows`, with the row-sparse gradient or
+// the same gradient made dense (through grad()); returns the table after the step.
+template <typename MakeOpt>
+Tensor step_once(const std::vector<int64_t>& rows, bool sparse, MakeOpt make_opt, Tensor start) {
+  Tensor table = start.clone().set_requires_grad();
+  auto opt = make_opt(std::vector<Tensor>{table});
+  Rng rng(1);
+  Tensor w = rand_uniform({(int64_t)rows.size(), table.cols()}, rng, -1, 1);
+  Tensor loss = sum(mul(embedding(table, rows), w));
+  if (sparse) {
+    loss.backward();
+    REQUIRE(table.sparse_grad() != nullptr);
+  } else {
+    table.impl().grad = vgrad::grad(loss, {table})[0].impl_ptr();
+  }
+  opt->step();
+  return table;
+}
+
+TEST_CASE("optim: a row-sparse step equals the dense step on the rows touched, leaves the rest") {
+  Rng rng(5);
+  const Tensor start = rand_uniform({7, 4}, rng, -1, 1);
+  const std::vector<int64_t> rows = {5, 2, 5};
+  auto sgd = [](std::vector<Tensor> p) { return std::make_unique<Sgd>(p, SgdOptions{.lr = 0.1, .weight_decay = 0.01}); };
+  auto adam = [](std::vector<Tensor> p) { return std::make_unique<Adam>(p, AdamOptions{.lr = 0.05}); };
+  for (int which = 0; which < 2; ++which) {
+    CAPTURE(which);
+    const Tensor s = which ? step_once(rows, true, adam, start) : step_once(rows, true, sgd, start);
+    const Tensor d = which ? step_once(rows, false, adam, start) : step_once(rows, false, sgd, start);
+    for (int64_t r = 0; r < 7; ++r) {
+      CAPTURE(r);
+      const bool touched = r == 2 || r == 5;
+      CHECK(same_bits(row_of(s, r).data(), row_of(d, r).data(), 4) == (touched || which == 1));
+      if (touched) CHECK(same_bits(row_of(s, r).data(), row_of(d, r).data(), 4));
+      else CHECK(same_bits(row_of(s, r).data(), row_of(start, r).data(), 4));  // not touched: as it was
+    }
+  }
+}
+
+TEST_CASE("optim: lazy Adam keeps the moments of rows not touched; dense Adam decays them") {
+  Rng rng(6);
+  const Tensor start = rand_uniform({4, 2}, rng, -1, 1);
+  Tensor table = start.clone().set_requires_grad();
+  Adam opt({table}, AdamOptions{.lr = 0.1});
+  sum(embedding(table, std::vector<int64_t>{1})).backward();
+  opt.step();
+  const Tensor after_first = table.clone();
+  Checkpoint first;
+  opt.save_to(first);
+  opt.zero_grad();
+  sum(embedding(table, std::vector<int64_t>{3})).backward();
+  opt.step();
+  Checkpoint second;
+  opt.save_to(second);
+  // Row 1 was not touched by the second step: its value and both moments are unchanged.
+  CHECK(same_bits(row_of(table, 1).data(), row_of(after_first, 1).data(), 2));
+  CHECK(same_bits(row_of(*second.find("optim.0.exp_avg"), 1).data(),
+                  row_of(*first.find("optim.0.exp_avg"), 1).data(), 2));
+  CHECK(same_bits(row_of(*second.find("optim.0.exp_avg_sq"), 1).data(),
+                  row_of(*first.find("optim.0.exp_avg_sq"), 1).data(), 2));
+  CHECK(opt.steps(0) == 2);  // the step count is the parameter's (bias correction as SparseAdam)
+  CHECK_FALSE(same_bits(row_of(table, 3).data(), row_of(start, 3).data(), 2));
+  // Dense Adam on the same gradients moves row 1 again in the second step (its momentum).
+  Tensor dense = start.clone().set_requires_grad();
+  Adam dense_opt({dense}, AdamOptions{.lr = 0.1});
+  for (int64_t r : {1, 3}) {
+    dense.impl().grad = vgrad::grad(sum(embedding(dense, std::vector<int64_t>{r})), {dense})[0].impl_ptr();
+    dense_opt.step();
+  }
+  CHECK_FALSE(same_bits(row_of(dense, 1).data(), row_of(after_first, 1).data(), 2));
+}
+
+TEST_CASE("optim: a parameter with dense and row-sparse gradients steps on their sum") {
+  Tensor table = Tensor::from({3, 2}, {1, 1, 1, 1, 1, 1}, true);
+  Sgd opt({table}, SgdOptions{.lr = 1.0});
+  Tensor loss = sum(embedding(table, std::vector<int64_t>{2})) + sum(mul(table, 2.0f));
+  loss.backward();
+  CHECK(table.grad().defined());
+  CHECK(table.sparse_grad() != nullptr);
+  opt.step();
+  CHECK(table.to_vector() == std::vector<float>{-1, -1, -1, -1, -2, -2});
+}
