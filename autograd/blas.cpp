@@ -31,8 +31,8 @@ bool call(GemmBackend backend, bool ta, bool tb, int64_t m, int64_t n, int64_t k
     return dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c,
                       ldc) == dnnl_success;
   }
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-              (int)m, (int)n, (int)k, alpha, a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m,
+              (int)n, (int)k, alpha, a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
   return true;
 }
 
@@ -107,11 +107,11 @@ void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const
   if (omp_in_parallel() || threads < 2 || m * n * k < kSplitMin || side < 2 * kPanel) {
     ok = call(backend, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   } else {
-    ok = split(backend, split_rows, side, threads, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta,
-               c, ldc);
+    ok = split(backend, split_rows, side, threads, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c,
+               ldc);
   }
-  check(ok, "sgemm: dnnl_sgemm refused ", ta ? "A^T" : "A", " @ ", tb ? "B^T" : "B", " with m ",
-        m, " n ", n, " k ", k, " lda ", lda, " ldb ", ldb, " ldc ", ldc);
+  check(ok, "sgemm: dnnl_sgemm refused ", ta ? "A^T" : "A", " @ ", tb ? "B^T" : "B", " with m ", m,
+        " n ", n, " k ", k, " lda ", lda, " ldb ", ldb, " ldc ", ldc);
 }
 
 }  // namespace vgrad::kernels

@@ -16,15 +16,15 @@ struct GradcheckOptions {
   float eps_rel = 1e-3f;
   double atol = 1e-3;
   double rtol = 1e-2;
-  int max_elements = 64;   // per input; larger inputs are sampled
+  int max_elements = 64;  // per input; larger inputs are sampled
   uint64_t seed = 1234;
 };
 
 struct GradcheckResult {
   bool ok = true;
-  bool refused = false;    // order 2 only: a fused op without a second derivative said so
+  bool refused = false;  // order 2 only: a fused op without a second derivative said so
   double max_abs_err = 0, max_rel_err = 0;
-  std::string worst;       // "input 1 [index 5]: analytic 0.31 vs numeric 0.29"
+  std::string worst;  // "input 1 [index 5]: analytic 0.31 vs numeric 0.29"
 };
 
 GradcheckResult gradcheck(const std::function<Tensor()>& f, std::vector<Tensor> inputs,
@@ -58,7 +58,10 @@ struct GradcheckCase {
 
 std::vector<GradcheckCase> op_gradcheck_cases();
 
-struct GradcheckRow { std::string name; GradcheckResult result; };
+struct GradcheckRow {
+  std::string name;
+  GradcheckResult result;
+};
 // order 1: gradcheck; order 2: gradgradcheck, each case with its own options.
 std::vector<GradcheckRow> run_gradcheck(const std::vector<GradcheckCase>& cases, int order = 1);
 

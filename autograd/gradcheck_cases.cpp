@@ -15,17 +15,18 @@ Tensor away_from_zero(const Shape& s, Rng& rng, float lo, float hi) {
   return t;
 }
 
-GradcheckCase unary_case(const std::string& name, Tensor (*op)(const Tensor&), float lo,
-                         float hi, bool signed_away = false) {
+GradcheckCase unary_case(const std::string& name, Tensor (*op)(const Tensor&), float lo, float hi,
+                         bool signed_away = false) {
   return {name, [=](Rng& rng) -> Made {
-            Tensor x = signed_away ? away_from_zero({3, 4}, rng, lo, hi) : gradcheck_leaf({3, 4}, rng, lo, hi);
+            Tensor x = signed_away ? away_from_zero({3, 4}, rng, lo, hi)
+                                   : gradcheck_leaf({3, 4}, rng, lo, hi);
             return {[=] { return op(x); }, {x}};
           }};
 }
 
 template <typename Op>
-GradcheckCase binary_case(const std::string& name, Shape sa, Shape sb, Op op,
-                          float b_lo = -1.0f, float b_hi = 1.0f) {
+GradcheckCase binary_case(const std::string& name, Shape sa, Shape sb, Op op, float b_lo = -1.0f,
+                          float b_hi = 1.0f) {
   return {name, [=](Rng& rng) -> Made {
             Tensor a = gradcheck_leaf(sa, rng), b = away_from_zero(sb, rng, b_lo, b_hi);
             return {[=] { return op(a, b); }, {a, b}};
@@ -55,16 +56,18 @@ std::vector<GradcheckCase> edge_op_cases() {
     auto edge_shape = [heads](const CsrPtr& p) {
       return heads ? Shape{p->nnz(), heads} : Shape{p->nnz()};
     };
-    cases.push_back({"spmm (values learn)" + tag, [=](Rng& rng) -> Made {
-                       CsrPtr p = pattern(rng);
-                       Tensor v = gradcheck_leaf(edge_shape(p), rng), x = gradcheck_leaf({6, 2 * h}, rng);
-                       return {[=] { return spmm(p, v, x); }, {v, x}};
-                     }});
-    cases.push_back({"sddmm" + tag, [=](Rng& rng) -> Made {
-                       CsrPtr p = pattern(rng);
-                       Tensor a = gradcheck_leaf({7, 2 * h}, rng), b = gradcheck_leaf({6, 2 * h}, rng);
-                       return {[=] { return sddmm(p, a, b, heads); }, {a, b}};
-                     }});
+    cases.push_back(
+        {"spmm (values learn)" + tag, [=](Rng& rng) -> Made {
+           CsrPtr p = pattern(rng);
+           Tensor v = gradcheck_leaf(edge_shape(p), rng), x = gradcheck_leaf({6, 2 * h}, rng);
+           return {[=] { return spmm(p, v, x); }, {v, x}};
+         }});
+    cases.push_back(
+        {"sddmm" + tag, [=](Rng& rng) -> Made {
+           CsrPtr p = pattern(rng);
+           Tensor a = gradcheck_leaf({7, 2 * h}, rng), b = gradcheck_leaf({6, 2 * h}, rng);
+           return {[=] { return sddmm(p, a, b, heads); }, {a, b}};
+         }});
     cases.push_back({"edge_softmax" + tag, [=](Rng& rng) -> Made {
                        CsrPtr p = pattern(rng);
                        Tensor s = gradcheck_leaf(edge_shape(p), rng, -2, 2);
@@ -82,7 +85,8 @@ std::vector<GradcheckCase> edge_op_cases() {
                      }});
   }
   // Indices repeat and skip rows, so index_add sums several sources and leaves zeros.
-  const auto idx = std::make_shared<const std::vector<int64_t>>(std::vector<int64_t>{3, 0, 3, 1, 3, 0});
+  const auto idx =
+      std::make_shared<const std::vector<int64_t>>(std::vector<int64_t>{3, 0, 3, 1, 3, 0});
   cases.push_back({"index_select (repeats)", [=](Rng& rng) -> Made {
                      Tensor x = gradcheck_leaf({5, 3}, rng);
                      return {[=] { return index_select(x, idx); }, {x}};

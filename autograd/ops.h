@@ -34,8 +34,8 @@ Tensor step_mask(const Tensor& gy, const Tensor& x, float threshold);
 Tensor clamp_min(const Tensor& x, float low);  // max(x, low)
 Tensor sigmoid(const Tensor& x);
 Tensor tanh(const Tensor& x);
-Tensor softplus(const Tensor& x);     // log(1 + e^x), stable for large |x|
-Tensor log_sigmoid(const Tensor& x);  // log(sigmoid(x)) = -softplus(-x)
+Tensor softplus(const Tensor& x);                 // log(1 + e^x), stable for large |x|
+Tensor log_sigmoid(const Tensor& x);              // log(sigmoid(x)) = -softplus(-x)
 Tensor leaky_relu(const Tensor& x, float slope);  // x > 0 ? x : slope x
 Tensor elu(const Tensor& x);                      // x > 0 ? x : e^x - 1 (alpha 1)
 // Inverted dropout: keeps each value with probability 1-p and scales it by 1/(1-p), so eval
@@ -43,18 +43,17 @@ Tensor elu(const Tensor& x);                      // x > 0 ? x : e^x - 1 (alpha 
 Tensor dropout(const Tensor& x, float p, bool train, Rng& rng);
 
 // Reductions accumulate in double (a loss over N*N pairs loses digits in float).
-Tensor sum(const Tensor& x);                  // -> scalar
+Tensor sum(const Tensor& x);  // -> scalar
 Tensor mean(const Tensor& x);
 Tensor sum(const Tensor& x, int64_t axis, bool keepdim = false);
 Tensor mean(const Tensor& x, int64_t axis, bool keepdim = false);
 
 // Dense matrix product through cblas_sgemm: op(a) @ op(b), op = transpose when the flag is
 // set, so a @ b^T never copies b.
-Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a = false,
-              bool transpose_b = false);
+Tensor matmul(const Tensor& a, const Tensor& b, bool transpose_a = false, bool transpose_b = false);
 // Y = X W + b with b [M] added to every row: matmul + add fused (one pass fewer, no sum_to).
 Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b);
-Tensor transpose(const Tensor& x);            // 2-D, a copy
+Tensor transpose(const Tensor& x);                    // 2-D, a copy
 Tensor reshape(const Tensor& x, const Shape& shape);  // one dimension may be -1
 
 // Along the last axis.
@@ -112,12 +111,12 @@ Tensor rowdot(const Tensor& a, const Tensor& b);
 struct Pairs {
   int64_t rows_a = 0, rows_b = 0;
   std::vector<int32_t> a, b;
-  std::vector<int64_t> a_ptr, b_ptr;     // rows + 1 each
-  std::vector<int32_t> a_terms, b_terms; // term numbers, grouped by a's row, by b's row
+  std::vector<int64_t> a_ptr, b_ptr;      // rows + 1 each
+  std::vector<int32_t> a_terms, b_terms;  // term numbers, grouped by a's row, by b's row
   int64_t size() const { return (int64_t)a.size(); }
   // Validates every index against its side's rows.
-  static std::shared_ptr<const Pairs> make(int64_t rows_a, int64_t rows_b,
-                                           std::vector<int32_t> a, std::vector<int32_t> b);
+  static std::shared_ptr<const Pairs> make(int64_t rows_a, int64_t rows_b, std::vector<int32_t> a,
+                                           std::vector<int32_t> b);
 };
 using PairsPtr = std::shared_ptr<const Pairs>;
 enum class PairSide { a, b };

@@ -56,7 +56,8 @@ double ordered_sum(int64_t n, F f) {
   double partial[kBlocks];
   const int64_t step = (n + kBlocks - 1) / kBlocks;
 #pragma omp parallel for schedule(static)
-  for (int64_t b = 0; b < kBlocks; ++b) partial[b] = lane_sum(b * step, std::min(n, (b + 1) * step), f);
+  for (int64_t b = 0; b < kBlocks; ++b)
+    partial[b] = lane_sum(b * step, std::min(n, (b + 1) * step), f);
   double total = 0;
   for (int64_t b = 0; b < kBlocks; ++b) total += partial[b];
   return total;

@@ -57,7 +57,8 @@ void restart() {
 }
 
 void forward_event(const char* op) {
-  if (g.on && g.scope_depth == 0) charge(op, Pass::forward, Clock::now(), pool_stats().bytes_allocated);
+  if (g.on && g.scope_depth == 0)
+    charge(op, Pass::forward, Clock::now(), pool_stats().bytes_allocated);
 }
 
 void mark(const char* name) {
@@ -96,8 +97,8 @@ std::string format_table(const std::vector<Row>& rows, int max_rows) {
   for (const Row& r : rows) total += r.seconds, calls += r.calls, bytes += r.bytes;
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "%-28s %-8s %9s %6s %10s %11s %11s\n", "op", "pass",
-                "seconds", "%", "calls", "us/call", "MB alloc");
+  std::snprintf(line, sizeof line, "%-28s %-8s %9s %6s %10s %11s %11s\n", "op", "pass", "seconds",
+                "%", "calls", "us/call", "MB alloc");
   out += line;
   int shown = 0;
   for (const Row& r : rows) {

@@ -47,6 +47,7 @@ class Scope {
   ~Scope();
   Scope(const Scope&) = delete;
   Scope& operator=(const Scope&) = delete;
+
  private:
   const char* name_;
   Pass pass_;

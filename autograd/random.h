@@ -10,14 +10,19 @@ class Rng {
  public:
   explicit Rng(uint64_t seed = 0);
   uint64_t next_u64();
-  float uniform();                  // [0, 1), 24 random bits
-  double uniform_double();          // [0, 1), 53 random bits
+  float uniform();          // [0, 1), 24 random bits
+  double uniform_double();  // [0, 1), 53 random bits
   float uniform(float low, float high);
-  float normal();                   // N(0, 1)
-  uint64_t below(uint64_t n);       // uniform integer in [0, n), unbiased
-  struct State { uint64_t s[4]; bool has_spare; float spare; };
+  float normal();              // N(0, 1)
+  uint64_t below(uint64_t n);  // uniform integer in [0, n), unbiased
+  struct State {
+    uint64_t s[4];
+    bool has_spare;
+    float spare;
+  };
   State state() const { return {{s_[0], s_[1], s_[2], s_[3]}, has_spare_, spare_}; }
   void set_state(const State& st);
+
  private:
   uint64_t s_[4];
   bool has_spare_ = false;

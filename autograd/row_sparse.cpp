@@ -30,7 +30,8 @@ void merge_row_sparse(std::shared_ptr<RowSparse>& slot, const std::vector<int64_
   std::vector<int64_t> all_rows = slot ? slot->rows : std::vector<int64_t>{};
   std::vector<const float*> src;
   if (slot)
-    for (size_t k = 0; k < slot->rows.size(); ++k) src.push_back(slot->values->data->data() + k * d);
+    for (size_t k = 0; k < slot->rows.size(); ++k)
+      src.push_back(slot->values->data->data() + k * d);
   for (int64_t k = 0; k < b; ++k) {
     all_rows.push_back(rows[k]);
     src.push_back(values.data() + k * d);

@@ -16,8 +16,9 @@ CsrPtr Csr::from_coo(int64_t rows, int64_t cols, const std::vector<int64_t>& r,
                      const std::vector<int64_t>& c, const std::vector<float>& v) {
   check(rows >= 0 && cols >= 0, "csr: negative shape [", rows, ", ", cols, "]");
   check(cols <= INT32_MAX, "csr: ", cols, " columns exceed the 32-bit column index");
-  check(r.size() == c.size() && c.size() == v.size(), "csr: COO arrays differ in length: ",
-        r.size(), " rows, ", c.size(), " cols, ", v.size(), " values");
+  check(r.size() == c.size() && c.size() == v.size(),
+        "csr: COO arrays differ in length: ", r.size(), " rows, ", c.size(), " cols, ", v.size(),
+        " values");
   for (size_t k = 0; k < r.size(); ++k) {
     check(r[k] >= 0 && r[k] < rows && c[k] >= 0 && c[k] < cols, "csr: entry ", k, " at (", r[k],
           ", ", c[k], ") is outside the shape [", rows, ", ", cols, "]");
@@ -167,7 +168,8 @@ CsrPtr without_self_loops(const Csr& a) { return rebuild_diagonal(a, false); }
 std::vector<float> Csr::to_dense() const {
   std::vector<float> d(rows_ * cols_, 0.0f);
   for (int64_t i = 0; i < rows_; ++i)
-    for (int64_t k = row_ptr_[i]; k < row_ptr_[i + 1]; ++k) d[i * cols_ + col_idx_[k]] += values_[k];
+    for (int64_t k = row_ptr_[i]; k < row_ptr_[i + 1]; ++k)
+      d[i * cols_ + col_idx_[k]] += values_[k];
   return d;
 }
 

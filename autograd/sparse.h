@@ -43,7 +43,7 @@ class Csr {
   const std::shared_ptr<const std::vector<int64_t>>& edge_rows() const;
   const std::shared_ptr<const std::vector<int64_t>>& edge_cols() const;
   bool is_symmetric() const;
-  std::vector<float> to_dense() const;   // rows x cols, for tests and small debugging
+  std::vector<float> to_dense() const;  // rows x cols, for tests and small debugging
 
  private:
   int64_t rows_ = 0, cols_ = 0;

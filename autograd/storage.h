@@ -29,12 +29,12 @@ class Buffer {
 };
 
 struct PoolStats {
-  uint64_t allocations = 0;   // Buffer constructions with n > 0
-  uint64_t reused = 0;        // of those, served from the free list
+  uint64_t allocations = 0;  // Buffer constructions with n > 0
+  uint64_t reused = 0;       // of those, served from the free list
   uint64_t bytes_allocated = 0;
   uint64_t cached_bytes = 0;  // held in the free list now
 };
 PoolStats pool_stats();
-void pool_release_all();      // return every cached block to the system
+void pool_release_all();  // return every cached block to the system
 
 }  // namespace vgrad

@@ -1,9 +1,9 @@
 #include "autograd/tape.h"
 
 #include <algorithm>
-#include <optional>
 #include <atomic>
 #include <cstring>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -80,8 +80,8 @@ Tensor record(const char* op, Tensor result, Inputs inputs, BackwardFn backward,
   if (!any) return result;
   TensorImpl& r = result.impl();
   r.requires_grad = true;
-  r.node = std::make_shared<Node>(Node{op, std::move(inputs), std::move(backward),
-                                       g_next_node_id++, no_second_derivative});
+  r.node = std::make_shared<Node>(
+      Node{op, std::move(inputs), std::move(backward), g_next_node_id++, no_second_derivative});
   return result;
 }
 
@@ -165,7 +165,10 @@ void sweep(const Tensor& root, const Tensor& seed, const Sweep& how, bool retain
   // Untaped unless create_graph: then the backward's ops are recorded like any others.
   std::optional<NoGradGuard> no_tape;
   std::optional<EnableGradGuard> tape;
-  if (how.create_graph) tape.emplace(); else no_tape.emplace();
+  if (how.create_graph)
+    tape.emplace();
+  else
+    no_tape.emplace();
   // A throw half-way (a refused second derivative, a bad shape) must not leave partial
   // gradients parked on tensors for the next sweep to add to.
   struct Cleanup {
@@ -182,14 +185,14 @@ void sweep(const Tensor& root, const Tensor& seed, const Sweep& how, bool retain
     if (gy) deliver(*t, gy);
     if (!t->node) continue;  // a leaf
     Node& node = *t->node;
-    check(!node.inputs.empty() || !node.backward,
-          "backward: the graph through '", node.op, "' was already freed; pass "
+    check(!node.inputs.empty() || !node.backward, "backward: the graph through '", node.op,
+          "' was already freed; pass "
           "retain_graph=true to the first backward() to go through it twice");
     const bool runs = gy && node.backward && (!how.needed || how.needed->count(t.get()));
     if (runs) {
       if (how.create_graph && node.no_second_derivative)
-        throw NoSecondDerivative(cat(node.op, ": no second derivative; ",
-                                     node.no_second_derivative));
+        throw NoSecondDerivative(
+            cat(node.op, ": no second derivative; ", node.no_second_derivative));
       const Tensor output(t);
       Grads grads(node.op, node.inputs, output, how);
       profile::Scope timer(node.op, profile::Pass::backward);
@@ -207,8 +210,8 @@ void Tensor::backward(const Tensor& seed, bool retain_graph, bool create_graph) 
   const Sweep how{create_graph, nullptr};
   sweep(*this, seed, how, retain_graph || create_graph,
         [&](TensorImpl& t, std::shared_ptr<TensorImpl>& g) {
-          if (!t.node) accumulate_into(t.grad, Tensor(std::move(g)), create_graph);
-        });
+    if (!t.node) accumulate_into(t.grad, Tensor(std::move(g)), create_graph);
+  });
 }
 
 std::vector<Tensor> grad(const Tensor& output, const std::vector<Tensor>& inputs,
@@ -254,8 +257,9 @@ std::string to_dot(const Tensor& root) {
   for (size_t i = 0; i < order.size(); ++i) {
     TensorImpl* t = order[i];
     const char* op = t->node ? t->node->op : "leaf";
-    out << "  t" << i << " [label=\"" << op << "\\n" << shape_str(t->shape) << "\""
-        << (t->node ? "" : ", style=filled, fillcolor=lightblue") << "];\n";
+    out << "  t" << i << " [label=\"" << op << "\\n"
+        << shape_str(t->shape) << "\"" << (t->node ? "" : ", style=filled, fillcolor=lightblue")
+        << "];\n";
     if (t->node)
       for (const Tensor& p : t->node->inputs)
         if (index.count(p.impl_ptr().get()))

@@ -49,11 +49,11 @@ class Grads {
 using BackwardFn = std::function<void(const Tensor& gy, const Inputs& in, Grads& g)>;
 
 struct Node {
-  ~Node();              // iterative: dropping a 100k-op chain must not recurse 100k deep
+  ~Node();  // iterative: dropping a 100k-op chain must not recurse 100k deep
   const char* op;
-  Inputs inputs;        // parents; cleared once this node has run backward
+  Inputs inputs;  // parents; cleared once this node has run backward
   BackwardFn backward;
-  int64_t id;           // creation order: makes traversal and DOT output deterministic
+  int64_t id;  // creation order: makes traversal and DOT output deterministic
   // Set by fused kernels whose backward is a kernel, not ops: why, and what to use instead.
   // A backward with create_graph through such a node throws NoSecondDerivative.
   const char* no_second_derivative = nullptr;
@@ -77,6 +77,7 @@ class NoGradGuard {
   ~NoGradGuard();
   NoGradGuard(const NoGradGuard&) = delete;
   NoGradGuard& operator=(const NoGradGuard&) = delete;
+
  private:
   bool previous_;
 };
@@ -90,6 +91,7 @@ class EnableGradGuard {
   ~EnableGradGuard();
   EnableGradGuard(const EnableGradGuard&) = delete;
   EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+
  private:
   bool previous_;
 };

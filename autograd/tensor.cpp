@@ -68,11 +68,12 @@ float Tensor::item() const {
   return at(0);
 }
 
-std::vector<float> Tensor::to_vector() const { return std::vector<float>(data(), data() + numel()); }
+std::vector<float> Tensor::to_vector() const {
+  return std::vector<float>(data(), data() + numel());
+}
 
 Tensor& Tensor::set_requires_grad(bool on) {
-  check(is_leaf() || on, "set_requires_grad(false) on a non-leaf (", op_name(),
-        "): use detach()");
+  check(is_leaf() || on, "set_requires_grad(false) on a non-leaf (", op_name(), "): use detach()");
   impl().requires_grad = on;
   return *this;
 }

@@ -18,7 +18,7 @@
 namespace vgrad {
 
 using Shape = std::vector<int64_t>;
-std::string shape_str(const Shape& s);      // "[2, 3]"
+std::string shape_str(const Shape& s);  // "[2, 3]"
 int64_t numel_of(const Shape& s);
 
 class Tensor;
@@ -36,13 +36,13 @@ struct RowSparse {
 
 struct TensorImpl : std::enable_shared_from_this<TensorImpl> {
   Shape shape;
-  std::shared_ptr<Buffer> data;     // numel floats; shared with detached views
-  bool requires_grad = false;       // leaves: set by the user; results: any parent requires it
-  std::shared_ptr<TensorImpl> grad; // dL/d(this), same shape; kept for leaves only
+  std::shared_ptr<Buffer> data;      // numel floats; shared with detached views
+  bool requires_grad = false;        // leaves: set by the user; results: any parent requires it
+  std::shared_ptr<TensorImpl> grad;  // dL/d(this), same shape; kept for leaves only
   // dL/d(this) from row lookups (Grads::add_rows), leaves only; the true gradient is
   // grad + sparse_grad, and either may be absent.
   std::shared_ptr<RowSparse> sparse_grad;
-  std::shared_ptr<Node> node;       // the op that produced this tensor (null for leaves)
+  std::shared_ptr<Node> node;  // the op that produced this tensor (null for leaves)
   // While a backward sweep runs: dL/d(this) gathered so far (moved out once complete).
   std::shared_ptr<TensorImpl> sweep_grad;
 };
@@ -63,7 +63,7 @@ class Tensor {
   bool defined() const { return impl_ != nullptr; }
   const Shape& shape() const { return impl().shape; }
   int64_t dim() const { return (int64_t)impl().shape.size(); }
-  int64_t size(int64_t axis) const;   // negative axis counts from the end
+  int64_t size(int64_t axis) const;  // negative axis counts from the end
   int64_t numel() const { return impl().data->size(); }
   int64_t rows() const { return size(0); }
   int64_t cols() const { return size(-1); }
@@ -73,18 +73,18 @@ class Tensor {
   const float* data() const { return impl().data->data(); }
   float& at(int64_t i) { return impl().data->data()[i]; }
   float at(int64_t i) const { return impl().data->data()[i]; }
-  float item() const;                  // the single value of a 1-element tensor
+  float item() const;  // the single value of a 1-element tensor
   std::vector<float> to_vector() const;
 
   bool requires_grad() const { return impl_ && impl_->requires_grad; }
   Tensor& set_requires_grad(bool on = true);
   bool is_leaf() const { return !impl().node; }
-  Tensor grad() const;                 // undefined until backward reaches this leaf
+  Tensor grad() const;  // undefined until backward reaches this leaf
   // The row-sparse part of the gradient (embedding lookups), or null: see RowSparse.
   const RowSparse* sparse_grad() const { return impl().sparse_grad.get(); }
-  void zero_grad();                    // drops the accumulated gradient, dense and sparse
-  Tensor detach() const;               // the same storage (writes show in both), off the tape
-  Tensor clone() const;                // a copy of the values, off the tape
+  void zero_grad();       // drops the accumulated gradient, dense and sparse
+  Tensor detach() const;  // the same storage (writes show in both), off the tape
+  Tensor clone() const;   // a copy of the values, off the tape
 
   // Reverse-mode sweep from this tensor, accumulating into the .grad of every leaf that
   // requires grad. A scalar needs no seed; any other shape needs dL/d(this) as `seed`. The
@@ -95,7 +95,7 @@ class Tensor {
 
   TensorImpl& impl() const;
   const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
-  const char* op_name() const;         // "leaf" or the op that produced it
+  const char* op_name() const;  // "leaf" or the op that produced it
 
  private:
   std::shared_ptr<TensorImpl> impl_;

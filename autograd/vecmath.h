@@ -5,8 +5,8 @@
 // These are the project's one stable sigmoid and softplus (the ops, the losses and the fused
 // decoder all use them). The array forms at the end run at the processor's full width.
 #pragma once
-#include <cstdint>
 #include <bit>
+#include <cstdint>
 
 namespace vgrad::vecmath {
 

@@ -48,9 +48,10 @@ bool is_number(std::string_view t, bool integer) {
 
 // Column names people give edge lists; a first line made only of these is a header.
 bool is_column_name(std::string_view t) {
-  static const char* names[] = {"source", "target", "src", "dst", "from", "to", "u", "v",
-                                "node1", "node2", "node_1", "node_2", "id1", "id2", "head",
-                                "tail", "weight", "w", "value", "source_id", "target_id"};
+  static const char* names[] = {"source", "target",    "src",      "dst",   "from",   "to",
+                                "u",      "v",         "node1",    "node2", "node_1", "node_2",
+                                "id1",    "id2",       "head",     "tail",  "weight", "w",
+                                "value",  "source_id", "target_id"};
   std::string low(t);
   for (char& c : low) c = (char)std::tolower((unsigned char)c);
   for (const char* n : names)
@@ -106,8 +107,8 @@ Graph read_edge_list(const std::string& path, const std::string& name, const Edg
   const bool integer_ids = is_number(data0[0], true) && is_number(data0[1], true);
   const int64_t ids_line = header ? second.no : first.no;
 
-  std::vector<int64_t> int_ends;                 // integer ids, as read
-  std::vector<int32_t> str_ends;                 // string ids, numbered by first appearance
+  std::vector<int64_t> int_ends;  // integer ids, as read
+  std::vector<int32_t> str_ends;  // string ids, numbered by first appearance
   std::unordered_map<std::string, int32_t> str_index;
   std::vector<std::string> str_ids;
   std::vector<float> weights;
@@ -197,7 +198,8 @@ Graph read_edge_list(const std::string& path, const std::string& name, const Edg
     // then depends on the graph alone, not on the order of the file's lines.
     std::vector<int32_t> order(str_ids.size());
     for (size_t k = 0; k < order.size(); ++k) order[k] = (int32_t)k;
-    std::sort(order.begin(), order.end(), [&](int32_t x, int32_t y) { return str_ids[x] < str_ids[y]; });
+    std::sort(order.begin(), order.end(),
+              [&](int32_t x, int32_t y) { return str_ids[x] < str_ids[y]; });
     std::vector<int32_t> rank(order.size());
     for (size_t k = 0; k < order.size(); ++k) rank[order[k]] = (int32_t)k;
     raw.resize(str_ends.size() / 2);

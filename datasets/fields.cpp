@@ -58,7 +58,8 @@ char parse_separator(const std::string& t) {
   fail("--sep: expected auto, comma, tab or space, found '", t, "'");
 }
 
-int64_t parse_int_at(const std::string& path, int64_t line, std::string_view token, const char* what) {
+int64_t parse_int_at(const std::string& path, int64_t line, std::string_view token,
+                     const char* what) {
   int64_t v = 0;
   const char* b = token.data();
   const char* e = b + token.size();
@@ -69,7 +70,8 @@ int64_t parse_int_at(const std::string& path, int64_t line, std::string_view tok
   return v;
 }
 
-double parse_double_at(const std::string& path, int64_t line, std::string_view token, const char* what) {
+double parse_double_at(const std::string& path, int64_t line, std::string_view token,
+                       const char* what) {
   double v = 0;
   const char* b = token.data();
   const char* e = b + token.size();

@@ -25,7 +25,9 @@ char parse_separator(const std::string& text);
 
 // The whole token must be the number, else "PATH:LINE: expected WHAT, found 'TOKEN'" (a float:
 // "expected a WHAT, ...").
-int64_t parse_int_at(const std::string& path, int64_t line, std::string_view token, const char* what);
-double parse_double_at(const std::string& path, int64_t line, std::string_view token, const char* what);
+int64_t parse_int_at(const std::string& path, int64_t line, std::string_view token,
+                     const char* what);
+double parse_double_at(const std::string& path, int64_t line, std::string_view token,
+                       const char* what);
 
 }  // namespace vgrad

@@ -25,8 +25,8 @@ bool exists(const std::string& p) { return std::filesystem::exists(p); }
 
 // Only the numeric keys that decide or check sizes; the other keys are free-form notes.
 std::map<std::string, int64_t> read_meta(const std::string& path) {
-  static const char* known[] = {"num_nodes", "num_features", "num_classes",
-                                "num_edges_undirected", "num_feature_nonzeros"};
+  static const char* known[] = {"num_nodes", "num_features", "num_classes", "num_edges_undirected",
+                                "num_feature_nonzeros"};
   std::map<std::string, int64_t> meta;
   TextFile f(path);
   std::string_view line;
@@ -78,7 +78,11 @@ std::vector<Edge> read_edges(TextFile& f, int64_t n) {
   return raw;
 }
 
-struct Coo { std::vector<int64_t> r, c; std::vector<float> v; int64_t max_index = -1; };
+struct Coo {
+  std::vector<int64_t> r, c;
+  std::vector<float> v;
+  int64_t max_index = -1;
+};
 
 Coo read_features(const std::string& path, int64_t n, int64_t num_features) {
   TextFile f(path);
@@ -93,7 +97,8 @@ Coo read_features(const std::string& path, int64_t n, int64_t num_features) {
     int32_t node = parse_node(f, fields[0], n);
     int64_t j = parse_int(f, fields[1], "an integer feature index");
     const int64_t limit = num_features >= 0 ? num_features : kMaxNodes;
-    if (j < 0 || j >= limit) fail(f.where(), "expected a feature index in 0..", limit - 1, ", found ", j);
+    if (j < 0 || j >= limit)
+      fail(f.where(), "expected a feature index in 0..", limit - 1, ", found ", j);
     coo.r.push_back(node);
     coo.c.push_back(j);
     coo.v.push_back(parse_finite_float(f, fields[2], "feature value"));
@@ -134,7 +139,9 @@ int count_classes(const std::vector<int>& labels) {
 
 }  // namespace
 
-CsrPtr Graph::features_or_identity() const { return features ? features : Csr::identity(num_nodes); }
+CsrPtr Graph::features_or_identity() const {
+  return features ? features : Csr::identity(num_nodes);
+}
 
 void finish_edges(Graph& g, std::vector<Edge> raw, const std::string& source,
                   std::vector<float> weights) {
@@ -144,10 +151,13 @@ void finish_edges(Graph& g, std::vector<Edge> raw, const std::string& source,
   const size_t before = raw.size();
   int64_t loops = 0, max_u = -1;
   size_t kept = 0;
-  for (size_t k = 0; k < raw.size(); ++k) {   // orient u < v in place, dropping self-loops
+  for (size_t k = 0; k < raw.size(); ++k) {  // orient u < v in place, dropping self-loops
     const auto [u, v] = raw[k];
     check(u >= 0 && v >= 0, source, ": negative node id in edge (", u, ", ", v, ")");
-    if (u == v) { ++loops; continue; }
+    if (u == v) {
+      ++loops;
+      continue;
+    }
     max_u = std::max<int64_t>(max_u, std::min(u, v));
     if (weighted) weights[kept] = weights[k];
     raw[kept++] = {std::min(u, v), std::max(u, v)};
@@ -174,7 +184,8 @@ void finish_edges(Graph& g, std::vector<Edge> raw, const std::string& source,
   size_t m = 0;
   if (!weighted) {
     for (int64_t i = 0; i <= max_u; ++i)
-      if (start[i + 1] - start[i] > 1) std::sort(out.begin() + start[i], out.begin() + start[i + 1]);
+      if (start[i + 1] - start[i] > 1)
+        std::sort(out.begin() + start[i], out.begin() + start[i + 1]);
     m = std::unique(out.begin(), out.end()) - out.begin();
   } else {
     std::vector<std::pair<int32_t, float>> row;
@@ -184,7 +195,7 @@ void finish_edges(Graph& g, std::vector<Edge> raw, const std::string& source,
       std::stable_sort(row.begin(), row.end(),
                        [](const auto& x, const auto& y) { return x.first < y.first; });
       for (size_t k = 0; k < row.size(); ++k) {
-        if (k > 0 && row[k].first == row[k - 1].first) {   // a duplicate: keep the larger weight
+        if (k > 0 && row[k].first == row[k - 1].first) {  // a duplicate: keep the larger weight
           disagreeing += w[m - 1] != row[k].second;
           w[m - 1] = std::max(w[m - 1], row[k].second);
           continue;
@@ -231,8 +242,8 @@ Graph read_graph_folder(const std::string& dir, const std::string& name) {
   check(f_meta <= kMaxNodes, meta_path, ": expected num_features up to ", kMaxNodes, ", found ",
         f_meta);
   // Labels are ints: a larger num_classes would let (int) casts wrap (a fuzz/ regression).
-  check(k_meta <= kMaxClasses, meta_path, ": expected num_classes up to ", kMaxClasses,
-        ", found ", k_meta);
+  check(k_meta <= kMaxClasses, meta_path, ": expected num_classes up to ", kMaxClasses, ", found ",
+        k_meta);
 
   if (exists(labels_path)) {
     g.labels = read_labels(labels_path, n, k_meta);
@@ -307,8 +318,7 @@ Graph read_linqs_cora(const std::string& dir) {
 
   g.class_names = class_of;
   std::sort(g.class_names.begin(), g.class_names.end());
-  g.class_names.erase(std::unique(g.class_names.begin(), g.class_names.end()),
-                      g.class_names.end());
+  g.class_names.erase(std::unique(g.class_names.begin(), g.class_names.end()), g.class_names.end());
   g.num_classes = (int)g.class_names.size();
   for (const auto& c : class_of)
     g.labels.push_back(int(std::lower_bound(g.class_names.begin(), g.class_names.end(), c) -

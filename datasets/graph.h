@@ -38,16 +38,16 @@ using Edge = std::pair<int32_t, int32_t>;
 
 struct Graph {
   std::string name;
-  std::string source;               // the edges' file (or "synthetic (seed S)"), for messages
+  std::string source;  // the edges' file (or "synthetic (seed S)"), for messages
   int64_t num_nodes = 0;
-  std::vector<Edge> edges;          // unique undirected edges, u < v, sorted
-  CsrPtr features;                  // N x F, or null: featureless (use the identity)
-  std::vector<int> labels;          // N entries (-1 = unlabelled), or empty
+  std::vector<Edge> edges;  // unique undirected edges, u < v, sorted
+  CsrPtr features;          // N x F, or null: featureless (use the identity)
+  std::vector<int> labels;  // N entries (-1 = unlabelled), or empty
   int num_classes = 0;
-  std::vector<std::string> class_names;   // when the source names its classes (LINQS)
+  std::vector<std::string> class_names;  // when the source names its classes (LINQS)
   int64_t self_loops_dropped = 0;
   int64_t duplicate_edges_dropped = 0;
-  std::vector<std::string> warnings;      // for the caller to print (library code is silent)
+  std::vector<std::string> warnings;  // for the caller to print (library code is silent)
   // Node i's id in the source file, when the reader renumbered (string or sparse ids); empty:
   // node i is id i.
   std::vector<std::string> node_ids;
@@ -64,7 +64,7 @@ struct Graph {
 // A folder in the layout above.
 Graph read_graph_folder(const std::string& dir, const std::string& name = "");
 struct EdgeListOptions {
-  char sep = 0;   // 0: detect from the first data line; ',', '\t', or ' ' (spaces and tabs)
+  char sep = 0;  // 0: detect from the first data line; ',', '\t', or ' ' (spaces and tabs)
 };
 // A bare edge-list file in the rules above: featureless, unlabelled.
 Graph read_edge_list(const std::string& path, const std::string& name = "",

@@ -84,8 +84,9 @@ void check_length(const std::string& path, size_t found, size_t expected, int64_
 
 std::string pick(const std::string& dir, const std::string& stem) {
   std::string gz = dir + "/" + stem + ".gz";
-  return std::filesystem::exists(gz) || !std::filesystem::exists(dir + "/" + stem) ? gz
-                                                                                 : dir + "/" + stem;
+  return std::filesystem::exists(gz) || !std::filesystem::exists(dir + "/" + stem)
+             ? gz
+             : dir + "/" + stem;
 }
 
 }  // namespace
@@ -99,7 +100,8 @@ std::array<int64_t, 10> ImageSet::label_counts() const {
 IdxImages read_idx_images(const std::string& path) {
   IdxImages out;
   uint64_t expected = 0;
-  std::vector<uint8_t> b = read_all(path, 16, [&](const std::vector<uint8_t>& h, int64_t plain_size) {
+  std::vector<uint8_t> b = read_all(path, 16,
+                                    [&](const std::vector<uint8_t>& h, int64_t plain_size) {
     check_header(path, h, 16);
     uint32_t magic = be32(h, 0);
     check(magic == kImagesMagic, path, ": byte 0: expected magic 2051 (IDX images), found ", magic);
@@ -132,7 +134,8 @@ IdxImages read_idx_images(const std::string& path) {
 
 std::vector<uint8_t> read_idx_labels(const std::string& path) {
   int64_t count = 0;
-  std::vector<uint8_t> b = read_all(path, 8, [&](const std::vector<uint8_t>& h, int64_t plain_size) {
+  std::vector<uint8_t> b = read_all(path, 8,
+                                    [&](const std::vector<uint8_t>& h, int64_t plain_size) {
     check_header(path, h, 8);
     uint32_t magic = be32(h, 0);
     check(magic == kLabelsMagic, path, ": byte 0: expected magic 2049 (IDX labels), found ", magic);
@@ -168,8 +171,10 @@ ImageSet read_image_set(const std::string& images_path, const std::string& label
 ImageDataset read_mnist_dir(const std::string& dir, const std::string& name) {
   ImageDataset ds;
   ds.name = name;
-  ds.train = read_image_set(pick(dir, "train-images-idx3-ubyte"), pick(dir, "train-labels-idx1-ubyte"));
-  ds.test = read_image_set(pick(dir, "t10k-images-idx3-ubyte"), pick(dir, "t10k-labels-idx1-ubyte"));
+  ds.train =
+      read_image_set(pick(dir, "train-images-idx3-ubyte"), pick(dir, "train-labels-idx1-ubyte"));
+  ds.test =
+      read_image_set(pick(dir, "t10k-images-idx3-ubyte"), pick(dir, "t10k-labels-idx1-ubyte"));
   return ds;
 }
 

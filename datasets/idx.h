@@ -11,20 +11,23 @@
 namespace vgrad {
 
 struct ImageSet {
-  Tensor images;                    // N x (rows*cols), floats in [0, 1]
-  std::vector<uint8_t> labels;      // N values 0..9
+  Tensor images;                // N x (rows*cols), floats in [0, 1]
+  std::vector<uint8_t> labels;  // N values 0..9
   int64_t rows = 0, cols = 0;
   int64_t size() const { return (int64_t)labels.size(); }
   std::array<int64_t, 10> label_counts() const;
 };
 
 struct ImageDataset {
-  std::string name;                 // "mnist", "fashion-mnist"
+  std::string name;  // "mnist", "fashion-mnist"
   ImageSet train, test;
 };
 
 // Raw readers; each checks magic (2051 / 2049), sizes and exact file length.
-struct IdxImages { int64_t count = 0, rows = 0, cols = 0; std::vector<uint8_t> pixels; };
+struct IdxImages {
+  int64_t count = 0, rows = 0, cols = 0;
+  std::vector<uint8_t> pixels;
+};
 IdxImages read_idx_images(const std::string& path);
 std::vector<uint8_t> read_idx_labels(const std::string& path);
 

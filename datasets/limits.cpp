@@ -46,8 +46,8 @@ MemoryBudget available_memory() {
   // cgroup v1 writes "no limit" as a huge number (2^63 - 4096): treated as none.
   const uint64_t v2 = read_number("/sys/fs/cgroup/memory.max");
   const uint64_t v1 = read_number("/sys/fs/cgroup/memory/memory.limit_in_bytes");
-  for (auto [limit, name] : {std::pair{v2, "cgroup memory.max"},
-                             std::pair{v1, "cgroup memory.limit_in_bytes"}})
+  for (auto [limit, name] :
+       {std::pair{v2, "cgroup memory.max"}, std::pair{v1, "cgroup memory.limit_in_bytes"}})
     if (limit > 0 && limit < (1ull << 62) && (b.bytes == 0 || limit < b.bytes)) b = {limit, name};
   if (b.bytes == 0) b = {UINT64_MAX, "no limit found"};  // not Linux: nothing to go by
   return b;

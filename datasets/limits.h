@@ -14,7 +14,8 @@ namespace vgrad {
 
 struct MemoryBudget {
   uint64_t bytes = 0;
-  std::string source;  // what set it: "MemAvailable", "cgroup memory.max", "VGRAD_MEMORY_LIMIT_MB=..."
+  std::string
+      source;  // what set it: "MemAvailable", "cgroup memory.max", "VGRAD_MEMORY_LIMIT_MB=..."
 };
 // Throws when $VGRAD_MEMORY_LIMIT_MB is set but is not a positive whole number.
 MemoryBudget available_memory();

@@ -40,9 +40,10 @@ bool is_graph_dataset(const std::string& name) {
 void check_dataset_name(const std::string& name, bool want_graph) {
   const bool graph = is_graph_dataset(name);
   if (want_graph) {
-    check(!is_image_dataset(name), "dataset: '", name, "' is an image dataset, expected a graph: ",
-          graph_dataset_names());
-    check(graph, "dataset: unknown graph dataset '", name, "' (expected ", graph_dataset_names(), ")");
+    check(!is_image_dataset(name), "dataset: '", name,
+          "' is an image dataset, expected a graph: ", graph_dataset_names());
+    check(graph, "dataset: unknown graph dataset '", name, "' (expected ", graph_dataset_names(),
+          ")");
     if (name.rfind("synthetic", 0) == 0) {
       try {
         check_sbm_options(parse_sbm_spec(name));
@@ -52,7 +53,8 @@ void check_dataset_name(const std::string& name, bool want_graph) {
     }
     check(name != "edgelist:", "dataset: expected edgelist:PATH (a file or folder), found no path");
   } else {
-    check(!graph, "dataset: '", name, "' is a graph dataset, expected images: ", image_dataset_names());
+    check(!graph, "dataset: '", name,
+          "' is a graph dataset, expected images: ", image_dataset_names());
     check(is_image_dataset(name), "dataset: unknown image dataset '", name, "' (expected ",
           image_dataset_names(), ")");
   }
@@ -76,7 +78,8 @@ Graph load_graph_dataset(const std::string& name, const std::string& data_dir,
     check(!path.empty(), "edgelist: expected edgelist:PATH (a file or folder), found no path");
     check(fs::exists(path), path, ": cannot open (no such file or folder) for dataset ", name);
     const std::string stem = fs::path(path).filename().string();
-    return fs::is_directory(path) ? read_graph_folder(path, stem) : read_edge_list(path, stem, edge_list);
+    return fs::is_directory(path) ? read_graph_folder(path, stem)
+                                  : read_edge_list(path, stem, edge_list);
   }
   fail("unknown graph dataset '", name,
        "' (expected cora, citeseer, pubmed, cora-linqs, synthetic[:k=v,...], edgelist:PATH)");

@@ -47,9 +47,11 @@ class PairSet {
 
  private:
   static constexpr uint64_t kEmpty = ~uint64_t(0);
-  size_t slot(uint64_t key) const {   // splitmix64's finaliser: spreads nearby pairs apart
-    key ^= key >> 30; key *= 0xbf58476d1ce4e5b9ull;
-    key ^= key >> 27; key *= 0x94d049bb133111ebull;
+  size_t slot(uint64_t key) const {  // splitmix64's finaliser: spreads nearby pairs apart
+    key ^= key >> 30;
+    key *= 0xbf58476d1ce4e5b9ull;
+    key ^= key >> 27;
+    key *= 0x94d049bb133111ebull;
     return (size_t)(key ^ (key >> 31)) & mask_;
   }
   void grow() {
@@ -80,7 +82,7 @@ std::vector<Edge> draw_non_edges(int64_t n, int64_t count, const std::vector<con
     for (const PairSet* s : avoid) taken = taken || s->contains(k);
     if (taken) continue;
     drawn.insert(k);
-    out.emplace_back((int32_t)i, (int32_t)j);   // kept as drawn, (i, j), like the reference
+    out.emplace_back((int32_t)i, (int32_t)j);  // kept as drawn, (i, j), like the reference
   }
   if (drawn_out) *drawn_out = std::move(drawn);
   return out;
@@ -97,18 +99,21 @@ void check_link_split_possible(const Graph& g) {
         kMinSplitEdges, " unique edges (", kMinSplitEdges / 20, " validation and ",
         kMinSplitEdges / 10, " test edges), found ", e);
   const double non_edges = (double)g.num_nodes * (double)(g.num_nodes - 1) / 2 - (double)e;
-  check(non_edges >= (double)(e / 10 + e / 20), source, ": graph too dense for a link split: ",
-        "expected ", e / 10 + e / 20, " non-edges for the negatives, found ", (int64_t)non_edges);
+  check(non_edges >= (double)(e / 10 + e / 20), source,
+        ": graph too dense for a link split: ", "expected ", e / 10 + e / 20,
+        " non-edges for the negatives, found ", (int64_t)non_edges);
 }
 
 LinkSplit mask_test_edges(const Graph& g, uint64_t seed) {
-  return mask_test_edges(g.num_nodes, g.edges, seed, g.edge_weights.empty() ? nullptr : &g.edge_weights);
+  return mask_test_edges(g.num_nodes, g.edges, seed,
+                         g.edge_weights.empty() ? nullptr : &g.edge_weights);
 }
 
 LinkSplit mask_test_edges(int64_t n, const std::vector<Edge>& edges_in, uint64_t seed,
                           const std::vector<float>* weights) {
-  check(!weights || weights->size() == edges_in.size(), "mask_test_edges: ", weights ? weights->size() : 0,
-        " weights for ", edges_in.size(), " edges");
+  check(!weights || weights->size() == edges_in.size(),
+        "mask_test_edges: ", weights ? weights->size() : 0, " weights for ", edges_in.size(),
+        " edges");
   std::vector<float> unique_w;
   // The reference works on the upper triangle without the diagonal: unique pairs u < v.
   std::vector<Edge> edges;
@@ -167,23 +172,26 @@ CsrPtr adjacency(int64_t n, const std::vector<Edge>& edges) {
   r.reserve(edges.size() * 2);
   c.reserve(edges.size() * 2);
   for (auto [u, v] : edges) {
-    r.push_back(u); c.push_back(v);
-    r.push_back(v); c.push_back(u);
+    r.push_back(u);
+    c.push_back(v);
+    r.push_back(v);
+    c.push_back(u);
   }
   return Csr::from_coo(n, n, r, c, std::vector<float>(r.size(), 1.0f));
 }
 
 CsrPtr normalized_adjacency(int64_t n, const std::vector<Edge>& edges,
                             const std::vector<float>* weights) {
-  check(!weights || weights->size() == edges.size(), "normalized_adjacency: ",
-        weights ? weights->size() : 0, " weights for ", edges.size(), " edges");
+  check(!weights || weights->size() == edges.size(),
+        "normalized_adjacency: ", weights ? weights->size() : 0, " weights for ", edges.size(),
+        " edges");
   auto weight = [&](size_t k) { return weights ? (double)(*weights)[k] : 1.0; };
   // Degrees of A + I: every node counts itself once, so isolated nodes get d = 1, not 0.
   std::vector<double> deg(n, 1.0);
   for (size_t k = 0; k < edges.size(); ++k) {
     const auto [u, v] = edges[k];
-    check(u != v && u >= 0 && v >= 0 && u < n && v < n, "normalized_adjacency: edge (", u, ", ",
-          v, ") is a self-loop or outside 0..", n - 1);
+    check(u != v && u >= 0 && v >= 0 && u < n && v < n, "normalized_adjacency: edge (", u, ", ", v,
+          ") is a self-loop or outside 0..", n - 1);
     check(weight(k) > 0 && std::isfinite(weight(k)), "normalized_adjacency: edge (", u, ", ", v,
           ") has weight ", weight(k), ", expected a finite positive number");
     deg[u] += weight(k);
@@ -194,16 +202,24 @@ CsrPtr normalized_adjacency(int64_t n, const std::vector<Edge>& edges,
   std::vector<int64_t> r, c;
   std::vector<float> val;
   const size_t nnz = edges.size() * 2 + n;
-  r.reserve(nnz); c.reserve(nnz); val.reserve(nnz);
+  r.reserve(nnz);
+  c.reserve(nnz);
+  val.reserve(nnz);
   for (int64_t i = 0; i < n; ++i) {
-    r.push_back(i); c.push_back(i); val.push_back((float)(inv_sqrt[i] * inv_sqrt[i]));
+    r.push_back(i);
+    c.push_back(i);
+    val.push_back((float)(inv_sqrt[i] * inv_sqrt[i]));
   }
   for (size_t k = 0; k < edges.size(); ++k) {
     const auto [u, v] = edges[k];
     // weight(k) * ...: exact for 1.0, so unweighted graphs keep their bits
     const float w = (float)(weight(k) * inv_sqrt[u] * inv_sqrt[v]);
-    r.push_back(u); c.push_back(v); val.push_back(w);
-    r.push_back(v); c.push_back(u); val.push_back(w);
+    r.push_back(u);
+    c.push_back(v);
+    val.push_back(w);
+    r.push_back(v);
+    c.push_back(u);
+    val.push_back(w);
   }
   return Csr::from_coo(n, n, r, c, val);
 }

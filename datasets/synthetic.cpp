@@ -23,14 +23,15 @@ int64_t class_size(const SbmOptions& o, int c) {
 // distribution. Instead of one trial per pair, the gap to the next edge is drawn directly:
 // the number of failures before a success is geometric, floor(log(1 - r) / log(1 - p)), so
 // the cost is O(edges + block sizes) (Batagelj & Brandes 2005; networkx's fast_gnp_random_graph).
-void draw_block_pair(const SbmOptions& o, int a, int b, double p, Rng& rng, std::vector<Edge>& out) {
+void draw_block_pair(const SbmOptions& o, int a, int b, double p, Rng& rng,
+                     std::vector<Edge>& out) {
   const int64_t na = class_size(o, a), nb = class_size(o, b), k = o.num_classes;
   if (p <= 0 || na == 0 || nb == 0) return;
   const double log_q = std::log1p(-p);  // -inf for p == 1: every gap is 0
   auto gap = [&]() -> int64_t {
     if (p >= 1) return 0;
     const double g = std::floor(std::log1p(-rng.uniform_double()) / log_q);
-    return g < 9.0e18 ? (int64_t)g : INT64_MAX / 2;   // past any block: ends the walk
+    return g < 9.0e18 ? (int64_t)g : INT64_MAX / 2;  // past any block: ends the walk
   };
   if (a != b) {
     // Pairs (x, y) in block a x block b, numbered t = x * nb + y.
@@ -139,16 +140,25 @@ SbmOptions parse_sbm_spec(const std::string& spec) {
     const size_t eq = item.find('=');
     check(eq != std::string::npos, "synthetic: expected key=value, found '", item, "'");
     const std::string key = item.substr(0, eq), val = item.substr(eq + 1);
-    if (key == "nodes") parse_value(key, val, o.num_nodes);
-    else if (key == "classes") parse_value(key, val, o.num_classes);
-    else if (key == "p_in") parse_value(key, val, o.p_in);
-    else if (key == "p_out") parse_value(key, val, o.p_out);
-    else if (key == "features") parse_value(key, val, o.num_features);
-    else if (key == "per_node") parse_value(key, val, o.features_per_node);
-    else if (key == "signal") parse_value(key, val, o.feature_signal);
-    else if (key == "seed") parse_value(key, val, o.seed);
-    else fail("synthetic: unknown key '", key,
-              "' (expected nodes, classes, p_in, p_out, features, per_node, signal, seed)");
+    if (key == "nodes")
+      parse_value(key, val, o.num_nodes);
+    else if (key == "classes")
+      parse_value(key, val, o.num_classes);
+    else if (key == "p_in")
+      parse_value(key, val, o.p_in);
+    else if (key == "p_out")
+      parse_value(key, val, o.p_out);
+    else if (key == "features")
+      parse_value(key, val, o.num_features);
+    else if (key == "per_node")
+      parse_value(key, val, o.features_per_node);
+    else if (key == "signal")
+      parse_value(key, val, o.feature_signal);
+    else if (key == "seed")
+      parse_value(key, val, o.seed);
+    else
+      fail("synthetic: unknown key '", key,
+           "' (expected nodes, classes, p_in, p_out, features, per_node, signal, seed)");
     at = comma + 1;
   }
   return o;

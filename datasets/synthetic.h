@@ -11,11 +11,11 @@ namespace vgrad {
 struct SbmOptions {
   int64_t num_nodes = 300;
   int num_classes = 3;
-  double p_in = 0.05;              // edge probability inside a class
-  double p_out = 0.005;            // edge probability across classes
-  int64_t num_features = 60;       // split into one block of "topic" features per class
-  int features_per_node = 6;       // nonzeros per node (binary, like a bag of words)
-  double feature_signal = 0.8;     // chance a nonzero falls in the node's own class block
+  double p_in = 0.05;           // edge probability inside a class
+  double p_out = 0.005;         // edge probability across classes
+  int64_t num_features = 60;    // split into one block of "topic" features per class
+  int features_per_node = 6;    // nonzeros per node (binary, like a bag of words)
+  double feature_signal = 0.8;  // chance a nonzero falls in the node's own class block
   uint64_t seed = 0;
 };
 

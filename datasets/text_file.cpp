@@ -49,7 +49,8 @@ bool TextFile::fill() {
   gzFile gz = static_cast<gzFile>(gz_);
   int n = gzread(gz, buf_.data(), (unsigned)buf_.size());
   if (n < 0)
-    fail(path_, ":", line_no_ + 1, ": corrupt or truncated gzip data (", gz_error_text(gz_, path_), ")");
+    fail(path_, ":", line_no_ + 1, ": corrupt or truncated gzip data (", gz_error_text(gz_, path_),
+         ")");
   begin_ = 0;
   end_ = (size_t)n;
   if (n == 0) {
@@ -57,7 +58,8 @@ bool TextFile::fill() {
     int code = 0;
     gzerror(gz, &code);
     if (code != Z_OK && code != Z_STREAM_END)
-      fail(path_, ":", line_no_ + 1, ": corrupt or truncated gzip data (", gz_error_text(gz_, path_), ")");
+      fail(path_, ":", line_no_ + 1, ": corrupt or truncated gzip data (",
+           gz_error_text(gz_, path_), ")");
     eof_ = true;
     return false;
   }

@@ -28,10 +28,10 @@ class TextFile {
  private:
   bool fill();
   std::string path_;
-  void* gz_ = nullptr;        // gzFile, kept opaque so zlib.h stays out of the header
+  void* gz_ = nullptr;  // gzFile, kept opaque so zlib.h stays out of the header
   std::vector<char> buf_;
   size_t begin_ = 0, end_ = 0;
-  std::string carry_;         // a line that straddles two reads
+  std::string carry_;  // a line that straddles two reads
   int64_t line_no_ = 0;
   bool eof_ = false;
 };

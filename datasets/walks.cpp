@@ -8,8 +8,10 @@
 namespace vgrad {
 
 Walks random_walks(const Csr& adj, int per_node, int length, uint64_t seed) {
-  check(per_node >= 1 && length >= 1, "random_walks: expected at least 1 walk per node and "
-        "length 1, got ", per_node, " and ", length);
+  check(per_node >= 1 && length >= 1,
+        "random_walks: expected at least 1 walk per node and "
+        "length 1, got ",
+        per_node, " and ", length);
   const int64_t n = adj.rows(), total = n * per_node;
   // The start nodes: per round, a Fisher-Yates shuffle of all nodes.
   std::vector<int32_t> first((size_t)total);

@@ -10,8 +10,8 @@
 namespace vgrad {
 
 struct Walks {
-  std::vector<int32_t> nodes;   // all walks end to end
-  std::vector<int64_t> start;   // walk w is nodes[start[w] .. start[w + 1])
+  std::vector<int32_t> nodes;  // all walks end to end
+  std::vector<int64_t> start;  // walk w is nodes[start[w] .. start[w + 1])
   int64_t count() const { return (int64_t)start.size() - 1; }
 };
 

@@ -13,6 +13,7 @@ class Ae : public ImageModel {
   Tensor decode(const Tensor& z) override;
   Tensor reconstruct(const Tensor& x, Rng& rng) override;
   std::string kind() const override { return "ae"; }
+
  private:
   Tensor decode_logits(const Tensor& z);
   std::shared_ptr<Linear> fc1_, fc2_, fc3_, fc4_;

@@ -41,7 +41,8 @@ std::vector<int32_t> unigram_table(const std::vector<int64_t>& counts) {
   double reach = std::pow((double)counts[0], 0.75) / total;
   for (int64_t k = 0; k < size; ++k) {
     table[k] = (int32_t)v;
-    if ((double)(k + 1) / (double)size > reach && v < n - 1) reach += std::pow((double)counts[++v], 0.75) / total;
+    if ((double)(k + 1) / (double)size > reach && v < n - 1)
+      reach += std::pow((double)counts[++v], 0.75) / total;
   }
   return table;
 }
@@ -66,7 +67,8 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
                              uint64_t seed, const std::string& source,
                              const std::function<void(int64_t, int64_t, double)>& on_progress,
                              const std::function<bool()>& stop) {
-  check(adj_train.nnz() > 0, source, ": the training graph has no edges: DeepWalk's walks need some");
+  check(adj_train.nnz() > 0, source,
+        ": the training graph has no edges: DeepWalk's walks need some");
   check(c.window >= 1 && c.batch >= 1 && c.epochs >= 1 && c.negatives >= 1,
         "DeepWalk: window, batch, epochs and negatives must be at least 1");
   const int64_t n = adj_train.rows();
@@ -83,9 +85,12 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
   const std::vector<int32_t> table = hs ? std::vector<int32_t>{} : unigram_table(counts);
 
   std::unique_ptr<Optimizer> opt;
-  if (c.optimizer == "adam") opt = std::make_unique<Adam>(model.parameters(), AdamOptions{.lr = c.lr});
-  else if (c.optimizer == "sgd") opt = std::make_unique<Sgd>(model.parameters(), SgdOptions{.lr = c.lr});
-  else fail("DeepWalk: optimizer: expected sgd or adam, got '", c.optimizer, "'");
+  if (c.optimizer == "adam")
+    opt = std::make_unique<Adam>(model.parameters(), AdamOptions{.lr = c.lr});
+  else if (c.optimizer == "sgd")
+    opt = std::make_unique<Sgd>(model.parameters(), SgdOptions{.lr = c.lr});
+  else
+    fail("DeepWalk: optimizer: expected sgd or adam, got '", c.optimizer, "'");
   auto* sgd = dynamic_cast<Sgd*>(opt.get());
 
   Rng rng(seed ^ 0x5bd1e995ULL);  // windows and negatives; the walks have their own
@@ -134,11 +139,13 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
       const Tensor signs = Tensor::from({terms}, sign);
       const Tensor loss = signed_log_sigmoid_loss(pair_dot(u, v, pairs), signs, Reduction::sum);
       if (sgd) sgd->options().lr = c.lr * std::max(1e-4, 1.0 - (double)done / (double)total);
-      loss_sum += descend(loss, model, *opt, "epoch " + std::to_string(epoch + 1) + ", position " +
-                                                 std::to_string(begin));
+      loss_sum +=
+          descend(loss, model, *opt,
+                  "epoch " + std::to_string(epoch + 1) + ", position " + std::to_string(begin));
       epoch_terms += terms;
       stats.steps++;
-      if (on_progress && stats.steps % 256 == 0) on_progress(done, total, loss_sum / (double)epoch_terms);
+      if (on_progress && stats.steps % 256 == 0)
+        on_progress(done, total, loss_sum / (double)epoch_terms);
       if (stop && stop()) break;
     }
     stats.terms += epoch_terms;

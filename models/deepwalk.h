@@ -19,17 +19,17 @@ SkipGramObjective parse_skipgram_objective(const std::string& name);  // "hs" or
 struct DeepWalkConfig {
   int walks_per_node = 10;
   int walk_length = 80;
-  int window = 10;          // word2vec's: each centre draws its window uniformly in 1..window
+  int window = 10;  // word2vec's: each centre draws its window uniformly in 1..window
   int64_t latent = 128;
-  int epochs = 1;           // passes over the walks
+  int epochs = 1;  // passes over the walks
   SkipGramObjective objective = SkipGramObjective::hs;
-  int negatives = 5;        // objective neg only
+  int negatives = 5;  // objective neg only
   // adam: lazy (row-sparse) Adam, as PyTorch's SparseAdam; sgd: word2vec's lr decaying
   // linearly to lr * 1e-4, on the batch's summed loss (diverges on Cora at lr 0.025: a batch
   // sums hundreds of terms into the tree's top rows, which word2vec applies one by one).
   std::string optimizer = "adam";
   double lr = 0.01;
-  int64_t batch = 50;       // centre positions per optimizer step
+  int64_t batch = 50;  // centre positions per optimizer step
 };
 
 class DeepWalk : public Module {

@@ -24,8 +24,8 @@ EncoderLayer make_encoder_layer(const std::string& encoder, const CsrPtr& a_hat,
   if (encoder == "sage") return wrap(std::make_shared<SAGEConv>(a_hat, in, out, rng));
   if (encoder == "gin") return wrap(std::make_shared<GINConv>(a_hat, in, out, rng));
   const int64_t h = first ? heads : 1;
-  check(h >= 1 && out % h == 0, "gat encoder: the hidden width ", out, " does not split into ",
-        h, " heads");
+  check(h >= 1 && out % h == 0, "gat encoder: the hidden width ", out, " does not split into ", h,
+        " heads");
   const GATOptions opt{.heads = h, .concat = true, .attention_dropout = dropout};
   return wrap(std::make_shared<GATConv>(a_hat, in, out / h, rng, opt));
 }

@@ -10,11 +10,11 @@ namespace vgrad {
 
 // The reference's sizes (hidden1 32, hidden2 16) are gae's and vgae's row in models/registry.cpp.
 struct GraphModelConfig {
-  int64_t hidden = 0;    // H, the first layer's width
-  int64_t latent = 0;    // Z
-  float dropout = 0.0f;  // on each layer's input, as the reference (0 by default)
+  int64_t hidden = 0;           // H, the first layer's width
+  int64_t latent = 0;           // Z
+  float dropout = 0.0f;         // on each layer's input, as the reference (0 by default)
   std::string encoder = "gcn";  // gcn | gat | sage | gin (models/encoder.h)
-  int64_t heads = 8;     // gat: heads of the hidden layer (hidden / heads wide each)
+  int64_t heads = 8;            // gat: heads of the hidden layer (hidden / heads wide each)
 };
 
 // The shared first layer: H = relu(A_hat X W0), with X sparse (CSR, or the identity for a
@@ -40,6 +40,7 @@ class Gae : public GcnEncoderBase {
   Tensor loss(const LinkTargets& targets, Rng& rng) override;
   Tensor embed() override;
   std::string kind() const override { return "gae"; }
+
  private:
   EncoderLayer gc2_;
 };

@@ -32,8 +32,8 @@ bool train_image_epoch(ImageRun& run, int epoch, ImageEpochState& st,
     st.next_batch = 0;
     st.loss_sum = 0;
   }
-  check((int64_t)st.order.size() == n, "epoch state: order has ", st.order.size(),
-        " entries for ", n, " training images");
+  check((int64_t)st.order.size() == n, "epoch state: order has ", st.order.size(), " entries for ",
+        n, " training images");
   run.model.train();
   const int64_t batches = (n + run.batch - 1) / run.batch;
   for (int64_t& b = st.next_batch; b < batches;) {

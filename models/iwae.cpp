@@ -49,7 +49,8 @@ std::vector<double> iwae_log_likelihood(Vae& vae, const Tensor& x, int64_t k, Rn
     const int64_t images = std::min(per_pass, b - first);
     for (int64_t s0 = 0; s0 < k; s0 += samples_per_chunk) {
       const int64_t samples = std::min(samples_per_chunk, k - s0), rows = images * samples;
-      // z = mu + eps * sigma, sigma = exp(logvar / 2); row r = image i, sample j: r = i * samples + j
+      // z = mu + eps * sigma, sigma = exp(logvar / 2); row r = image i, sample j: r = i * samples +
+      // j
       Tensor eps = randn({rows, zdim}, rng);
       Tensor z = Tensor::empty({rows, zdim});
       std::vector<double> log_prior_ratio(rows);  // log p(z) - log q(z|x), constants cancel
@@ -75,7 +76,8 @@ std::vector<double> iwae_log_likelihood(Vae& vae, const Tensor& x, int64_t k, Rn
         const float* lr = l + r * d;
         double log_px = 0;
         if (bce) {
-          for (int64_t j = 0; j < d; ++j) log_px += (double)xr[j] * lr[j] - vecmath::softplus(lr[j]);
+          for (int64_t j = 0; j < d; ++j)
+            log_px += (double)xr[j] * lr[j] - vecmath::softplus(lr[j]);
         } else {
           for (int64_t j = 0; j < d; ++j) {
             const double diff = (double)xr[j] - vecmath::sigmoid(lr[j]);

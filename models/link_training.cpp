@@ -25,7 +25,8 @@ std::vector<float> pair_scores(const Tensor& z, const std::vector<Edge>& edges) 
 
 }  // namespace
 
-LinkScores score_links(const Tensor& z, const std::vector<Edge>& pos, const std::vector<Edge>& neg) {
+LinkScores score_links(const Tensor& z, const std::vector<Edge>& pos,
+                       const std::vector<Edge>& neg) {
   std::vector<float> scores = pair_scores(z, pos);
   const std::vector<float> neg_scores = pair_scores(z, neg);
   scores.insert(scores.end(), neg_scores.begin(), neg_scores.end());
@@ -60,12 +61,14 @@ LinkRanking rank_links(const Tensor& z, const std::vector<Edge>& pos, const std:
 }
 
 std::vector<Edge> draw_eval_negatives(const LinkSplit& split, int64_t per_edge, uint64_t seed) {
-  check(per_edge >= 1, "draw_eval_negatives: expected at least 1 negative per edge, got ", per_edge);
+  check(per_edge >= 1, "draw_eval_negatives: expected at least 1 negative per edge, got ",
+        per_edge);
   std::vector<Edge> all(split.train_pos);
   all.insert(all.end(), split.val_pos.begin(), split.val_pos.end());
   all.insert(all.end(), split.test_pos.begin(), split.test_pos.end());
   Rng rng(seed ^ 0x6576616c6e656773ULL);  // "evalnegs": a stream apart from the run's
-  return NegativeSampler(split.num_nodes, all).sample((int64_t)split.test_pos.size(), per_edge, rng);
+  return NegativeSampler(split.num_nodes, all)
+      .sample((int64_t)split.test_pos.size(), per_edge, rng);
 }
 
 ClusterScores cluster_embedding(const Tensor& z, const std::vector<int>& labels, uint64_t seed) {
@@ -79,8 +82,8 @@ void train_link(LinkRun& run, int first_epoch, int last_epoch, int eval_every,
   run.model.train();
   for (int epoch = first_epoch; epoch <= last_epoch; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
-    const double value = descend(run.model.loss(run.targets, run.rng), run.model,
-                                 run.optimizer, "epoch " + std::to_string(epoch));
+    const double value = descend(run.model.loss(run.targets, run.rng), run.model, run.optimizer,
+                                 "epoch " + std::to_string(epoch));
     EpochLog log;
     log.epoch = epoch;
     log.loss = value;

@@ -18,10 +18,10 @@ struct LinkScores {
 LinkScores score_links(const Tensor& z, const std::vector<Edge>& pos, const std::vector<Edge>& neg);
 
 struct EpochLog {
-  int epoch = 0;          // 1-based
+  int epoch = 0;  // 1-based
   double loss = 0;
   double val_auc = -1, val_ap = -1;  // -1 when not evaluated this epoch
-  double seconds = 0;     // the step alone, without validation
+  double seconds = 0;                // the step alone, without validation
 };
 
 struct LinkRun {

@@ -1,8 +1,8 @@
 #include "models/registry.h"
 
 #include "models/ae.h"
-#include "models/spectral.h"
 #include "models/encoder.h"
+#include "models/spectral.h"
 #include "models/vae.h"
 #include "models/vgae.h"
 
@@ -32,36 +32,49 @@ constexpr ModelDefaults kMnistReference{
 
 std::vector<ModelInfo> make_rows() {
   return {
-      {.name = "ae", .kind = ModelKind::image,
+      {.name = "ae",
+       .kind = ModelKind::image,
        .description = "autoencoder 784-400-Z-400-784, Bernoulli cross-entropy",
-       .defaults = kMnistReference, .make_image = image_constructor<Ae>()},
-      {.name = "vae", .kind = ModelKind::image,
+       .defaults = kMnistReference,
+       .make_image = image_constructor<Ae>()},
+      {.name = "vae",
+       .kind = ModelKind::image,
        .description = "variational autoencoder (Kingma & Welling), negative ELBO",
-       .defaults = kMnistReference, .make_image = image_constructor<Vae>()},
-      {.name = "gae", .kind = ModelKind::graph,
+       .defaults = kMnistReference,
+       .make_image = image_constructor<Vae>()},
+      {.name = "gae",
+       .kind = ModelKind::graph,
        .description = "graph autoencoder: 2-layer GCN, inner-product decoder (Kipf & Welling)",
-       .defaults = kGaeReference, .decoders = decoder_names(), .encoders = encoder_names(),
+       .defaults = kGaeReference,
+       .decoders = decoder_names(),
+       .encoders = encoder_names(),
        .make_link = link_constructor<Gae>()},
-      {.name = "vgae", .kind = ModelKind::graph,
+      {.name = "vgae",
+       .kind = ModelKind::graph,
        .description = "variational graph autoencoder: GCN mu and log sigma heads, KL term",
-       .defaults = kGaeReference, .decoders = decoder_names(), .encoders = encoder_names(),
+       .defaults = kGaeReference,
+       .decoders = decoder_names(),
+       .encoders = encoder_names(),
        .latent_heads = 2,
        .make_link = link_constructor<Vgae>()},
       // Fitted by its eigensolver (tools/train/train_embedding.cpp), not by gradient steps;
       // make_link rebuilds the holder a checkpoint's embedding is loaded into.
-      {.name = "sc", .kind = ModelKind::graph_embedding,
+      {.name = "sc",
+       .kind = ModelKind::graph_embedding,
        .description = "spectral embedding of the training graph (Table 1's SC baseline)",
        .defaults = {.epochs = 1, .lr = 0.01, .hidden = 0, .latent = 128},
-       .make_link = [](CsrPtr a_hat, CsrPtr, const GraphModelConfig& config, Rng&) {
-         return std::unique_ptr<LinkModel>(
-             std::make_unique<SpectralModel>(a_hat->rows(), config.latent));
+       .make_link =
+           [](CsrPtr a_hat, CsrPtr, const GraphModelConfig& config, Rng&) {
+    return std::unique_ptr<LinkModel>(
+        std::make_unique<SpectralModel>(a_hat->rows(), config.latent));
        }},
       // Trained by its own runner (tools/train/train_deepwalk.cpp): walks, then skip-gram
       // steps on two Embedding tables with row-sparse gradients.
-      {.name = "deepwalk", .kind = ModelKind::graph_embedding,
+      {.name = "deepwalk",
+       .kind = ModelKind::graph_embedding,
        .description = "DeepWalk: random walks on the training graph, skip-gram (Table 1's DW)",
        .defaults = {.epochs = 1, .lr = 0.01, .hidden = 32, .latent = 128, .batch = 50}},
-  };
+      };
 }
 
 // "a", "a and b", "a, b and c"
@@ -135,9 +148,8 @@ void check_choice(const std::string& what, const std::string& value,
   fail(what, ": expected ", join_choices(choices), ", got '", value, "'");
 }
 
-std::unique_ptr<LinkModel> make_link_model(const std::string& name, CsrPtr a_hat,
-                                           CsrPtr features, const GraphModelConfig& config,
-                                           Rng& rng) {
+std::unique_ptr<LinkModel> make_link_model(const std::string& name, CsrPtr a_hat, CsrPtr features,
+                                           const GraphModelConfig& config, Rng& rng) {
   const ModelInfo& m = find_model(name);
   check(m.make_link != nullptr, "model: ", name, " is not a graph autoencoder (expected ",
         model_names(ModelKind::graph), ")");

@@ -30,11 +30,11 @@ struct ModelDefaults {
 
 using MakeLinkModel = std::function<std::unique_ptr<LinkModel>(
     CsrPtr a_hat, CsrPtr features, const GraphModelConfig& config, Rng& rng)>;
-using MakeImageModel =
-    std::function<std::unique_ptr<ImageModel>(int64_t pixels, const ImageModelConfig& config, Rng& rng)>;
+using MakeImageModel = std::function<std::unique_ptr<ImageModel>(
+    int64_t pixels, const ImageModelConfig& config, Rng& rng)>;
 
 struct ModelInfo {
-  std::string name;         // as --model spells it
+  std::string name;  // as --model spells it
   ModelKind kind;
   std::string description;  // one line for --help
   ModelDefaults defaults;
@@ -64,9 +64,8 @@ std::string model_names_where(const std::function<bool(const ModelInfo&)>& keep)
 void check_choice(const std::string& what, const std::string& value,
                   const std::vector<std::string>& choices);
 
-std::unique_ptr<LinkModel> make_link_model(const std::string& name, CsrPtr a_hat,
-                                           CsrPtr features, const GraphModelConfig& config,
-                                           Rng& rng);
+std::unique_ptr<LinkModel> make_link_model(const std::string& name, CsrPtr a_hat, CsrPtr features,
+                                           const GraphModelConfig& config, Rng& rng);
 std::unique_ptr<ImageModel> make_image_model(const std::string& name, int64_t pixels,
                                              const ImageModelConfig& config, Rng& rng);
 

@@ -1,8 +1,8 @@
 // Spectra is included here only: its templates (and Eigen's) take a while to compile.
 #include "models/spectral.h"
 
-#include <Eigen/Core>
 #include <Spectra/SymEigsSolver.h>
+#include <Eigen/Core>
 
 #include <algorithm>
 #include <cmath>
@@ -15,13 +15,13 @@ namespace {
 // The nodes with edges (numbered 0..n-1 in node order), A_hat among them, and the trivial
 // eigenvectors u_C = D^1/2 1_C / sqrt(vol C) of their components.
 struct ActiveGraph {
-  std::vector<int64_t> node;     // local -> global node id
+  std::vector<int64_t> node;  // local -> global node id
   std::vector<double> inv_sqrt_degree;
   std::vector<int64_t> row_ptr;  // A_hat over the local ids
   std::vector<int32_t> col;
   std::vector<double> weight;
   std::vector<int32_t> component;
-  std::vector<double> trivial;   // u_C at each node, C its component
+  std::vector<double> trivial;  // u_C at each node, C its component
   int64_t num_components = 0;
   int64_t size() const { return (int64_t)node.size(); }
 };
@@ -114,8 +114,8 @@ SpectralGraphFacts spectral_graph_facts(const Csr& adjacency) {
 
 SpectralEmbedding spectral_embedding(const Csr& adjacency, int64_t dims, Rng& rng,
                                      const SpectralOptions& options) {
-  check(adjacency.rows() == adjacency.cols(), "spectral_embedding: the adjacency must be square, got ",
-        adjacency.shape_str());
+  check(adjacency.rows() == adjacency.cols(),
+        "spectral_embedding: the adjacency must be square, got ", adjacency.shape_str());
   const ActiveGraph g = active_graph(adjacency);
   SpectralEmbedding out;
   out.facts = {adjacency.rows(), adjacency.rows() - g.size(), g.num_components};
@@ -131,8 +131,8 @@ SpectralEmbedding spectral_embedding(const Csr& adjacency, int64_t dims, Rng& rn
   Eigen::VectorXd start(n);
   for (int64_t i = 0; i < n; ++i) start[i] = 2.0 * rng.uniform_double() - 1.0;
   solver.init(start.data());
-  const int64_t converged = solver.compute(Spectra::SortRule::LargestAlge, 1000,
-                                           options.tolerance, Spectra::SortRule::LargestAlge);
+  const int64_t converged = solver.compute(Spectra::SortRule::LargestAlge, 1000, options.tolerance,
+                                           Spectra::SortRule::LargestAlge);
   check(solver.info() == Spectra::CompInfo::Successful && converged == dims,
         "spectral_embedding: the eigensolver found ", converged, " of ", dims,
         " eigenvectors after ", solver.num_iterations(), " restarts");
@@ -148,7 +148,8 @@ SpectralEmbedding spectral_embedding(const Csr& adjacency, int64_t dims, Rng& rn
     // The sign of the entry of largest |z| (the first such), z = D^-1/2 v: sklearn's flip.
     int64_t top = 0;
     for (int64_t i = 1; i < n; ++i)
-      if (std::fabs(v[i] * g.inv_sqrt_degree[i]) > std::fabs(v[top] * g.inv_sqrt_degree[top])) top = i;
+      if (std::fabs(v[i] * g.inv_sqrt_degree[i]) > std::fabs(v[top] * g.inv_sqrt_degree[top]))
+        top = i;
     const double sign = v[top] < 0 ? -1.0 : 1.0;
     for (int64_t i = 0; i < n; ++i) {
       out.eigenvectors.at(g.node[i] * dims + c) = (float)(sign * v[i]);
@@ -171,8 +172,8 @@ SpectralModel::SpectralModel(int64_t num_nodes, int64_t latent) {
 }
 
 SpectralEmbedding SpectralModel::fit(const LinkSplit& split, Rng& rng) {
-  check(split.num_nodes == embedding_.rows(), "SpectralModel::fit: the split has ",
-        split.num_nodes, " nodes, the model ", embedding_.rows());
+  check(split.num_nodes == embedding_.rows(), "SpectralModel::fit: the split has ", split.num_nodes,
+        " nodes, the model ", embedding_.rows());
   SpectralEmbedding result = spectral_embedding(*split.adj_train, embedding_.cols(), rng);
   std::copy(result.embedding.data(), result.embedding.data() + result.embedding.numel(),
             embedding_.data());
@@ -180,8 +181,9 @@ SpectralEmbedding SpectralModel::fit(const LinkSplit& split, Rng& rng) {
 }
 
 Tensor SpectralModel::loss(const LinkTargets&, Rng&) {
-  fail("sc: the spectral embedding comes from an eigensolver (SpectralModel::fit), it has no "
-       "training loss");
+  fail(
+      "sc: the spectral embedding comes from an eigensolver (SpectralModel::fit), it has no "
+      "training loss");
 }
 
 }  // namespace vgrad

@@ -43,7 +43,7 @@ struct SpectralEmbedding {
   Tensor embedding;                 // [N, k] D^-1/2 eigenvectors, signs flipped: the Z above
   SpectralGraphFacts facts;
   int64_t restarts = 0, matrix_products = 0;
-  double max_residual = 0;          // max over columns of |A_hat v - lambda v|
+  double max_residual = 0;  // max over columns of |A_hat v - lambda v|
 };
 
 struct SpectralOptions {

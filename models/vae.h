@@ -20,6 +20,7 @@ class Vae : public ImageModel {
   std::pair<Tensor, Tensor> encode_both(const Tensor& x);  // (mu, logvar) of q(z|x)
   Tensor decode_logits(const Tensor& z);                   // p(x|z)'s logits, [B, 784]
   Recon recon() const { return recon_; }
+
  private:
   Tensor sample_z(const Tensor& mu, const Tensor& logvar, Rng& rng);
   std::shared_ptr<Linear> fc1_, fc_mu_, fc_logvar_, fc3_, fc4_;

@@ -13,6 +13,7 @@ class Vgae : public GcnEncoderBase {
   Tensor loss(const LinkTargets& targets, Rng& rng) override;
   Tensor embed() override;  // mu
   std::string kind() const override { return "vgae"; }
+
  private:
   EncoderLayer gc_mu_, gc_log_std_;
 };

@@ -65,13 +65,16 @@ void write_file_atomically(const std::string& path, const std::string& contents)
     ::close(fd);
     fail_removing(tmp, cat(path, ": cannot flush ", tmp, ": ", why));
   }
-  if (::close(fd) != 0) fail_removing(tmp, cat(path, ": cannot flush ", tmp, ": ", errno_text(errno)));
+  if (::close(fd) != 0)
+    fail_removing(tmp, cat(path, ": cannot flush ", tmp, ": ", errno_text(errno)));
   if (::rename(tmp.c_str(), path.c_str()) != 0)
     fail_removing(tmp, cat(path, ": cannot rename ", tmp, " to it: ", errno_text(errno)));
   g_temp_set.store(false);
   // Persist the rename itself; best effort, since the data is already safe either way.
   const size_t slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : path.substr(0, slash);
   const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);

@@ -71,8 +71,8 @@ class Reader {
   size_t pos() const { return pos_; }
   size_t left() const { return end_ - pos_; }
   void need(size_t n, const char* what) const {
-    check(n <= left(), "checkpoint ", path_, ": truncated at byte ", pos_, " while reading ",
-          what, " (needs ", n, " bytes, ", left(), " left)");
+    check(n <= left(), "checkpoint ", path_, ": truncated at byte ", pos_, " while reading ", what,
+          " (needs ", n, " bytes, ", left(), " left)");
   }
 
  private:
@@ -141,15 +141,13 @@ const Tensor* Checkpoint::find(const std::string& name) const {
 
 const Tensor& Checkpoint::tensor(const std::string& name) const {
   const Tensor* t = find(name);
-  check(t != nullptr, "checkpoint ", where(),
-        " has no tensor '", name, "'");
+  check(t != nullptr, "checkpoint ", where(), " has no tensor '", name, "'");
   return *t;
 }
 
 const std::string& Checkpoint::get(const std::string& key) const {
   auto it = meta.find(key);
-  check(it != meta.end(), "checkpoint ", where(),
-        " has no entry '", key, "'");
+  check(it != meta.end(), "checkpoint ", where(), " has no entry '", key, "'");
   return it->second;
 }
 
@@ -235,8 +233,8 @@ Checkpoint load_checkpoint(const std::string& path) {
     const size_t at = r.pos();
     std::string name = r.string("tensor name");
     const uint32_t ndim = r.raw<uint32_t>("tensor rank");
-    check(ndim <= kMaxDims, "checkpoint ", path, ": tensor '", name, "' at byte ", at,
-          " has rank ", ndim);
+    check(ndim <= kMaxDims, "checkpoint ", path, ": tensor '", name, "' at byte ", at, " has rank ",
+          ndim);
     Shape shape(ndim);
     int64_t numel = 1;
     for (uint32_t d = 0; d < ndim; ++d) {
@@ -249,8 +247,7 @@ Checkpoint load_checkpoint(const std::string& path) {
     r.floats(t.data(), numel, "tensor '" + name + "'");
     ckpt.tensors.emplace_back(std::move(name), std::move(t));
   }
-  check(r.left() == 0, "checkpoint ", path, ": ", r.left(), " unexpected bytes at byte ",
-        r.pos());
+  check(r.left() == 0, "checkpoint ", path, ": ", r.left(), " unexpected bytes at byte ", r.pos());
   return ckpt;
 }
 
@@ -269,11 +266,11 @@ void load_rng_from(const Checkpoint& ckpt, const std::string& key, Rng& rng) {
   Rng::State st{};
   int has_spare = 0;
   uint32_t spare_bits = 0;
-  const int got = std::sscanf(s.c_str(),
-                              "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %d %" SCNu32,
-                              &st.s[0], &st.s[1], &st.s[2], &st.s[3], &has_spare, &spare_bits);
-  check(got == 6, "checkpoint ", ckpt.where(), ": entry '", key,
-        "' is not a generator state: '", s, "'");
+  const int got =
+      std::sscanf(s.c_str(), "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %d %" SCNu32,
+                  &st.s[0], &st.s[1], &st.s[2], &st.s[3], &has_spare, &spare_bits);
+  check(got == 6, "checkpoint ", ckpt.where(), ": entry '", key, "' is not a generator state: '", s,
+        "'");
   st.has_spare = has_spare != 0;
   std::memcpy(&st.spare, &spare_bits, 4);
   rng.set_state(st);

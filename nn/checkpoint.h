@@ -28,9 +28,9 @@ struct Checkpoint {
   std::string source;  // the file it was read from, for messages ("" if built in memory)
   std::string where() const { return source.empty() ? "(in memory)" : source; }
 
-  void put(const std::string& name, const Tensor& t);  // stores a copy; replaces same name
-  const Tensor* find(const std::string& name) const;   // null when absent
-  const Tensor& tensor(const std::string& name) const; // throws naming the file
+  void put(const std::string& name, const Tensor& t);   // stores a copy; replaces same name
+  const Tensor* find(const std::string& name) const;    // null when absent
+  const Tensor& tensor(const std::string& name) const;  // throws naming the file
   const std::string& get(const std::string& key) const;
   int64_t get_int(const std::string& key) const;
   double get_double(const std::string& key) const;  // written with 17 digits: round-trips

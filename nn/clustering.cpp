@@ -101,8 +101,8 @@ struct Contingency {
 
 Contingency contingency(const char* op, const std::vector<int>& labels,
                         const std::vector<int>& clusters) {
-  check(labels.size() == clusters.size(), op, ": ", labels.size(), " labels but ",
-        clusters.size(), " cluster ids");
+  check(labels.size() == clusters.size(), op, ": ", labels.size(), " labels but ", clusters.size(),
+        " cluster ids");
   std::map<int, int> class_id, cluster_id;
   for (size_t i = 0; i < labels.size(); ++i) {
     check(labels[i] >= -1, op, ": label ", i, " is ", labels[i], ", expected >= 0 or -1");
@@ -130,8 +130,8 @@ double choose2(double m) { return m * (m - 1) / 2; }
 
 KMeansResult kmeans(const float* x, int64_t n, int64_t d, int k, int restarts, Rng& rng,
                     int max_iter) {
-  check(n >= 1 && d >= 1, "kmeans: expected at least one point of one dimension, got [", n,
-        ", ", d, "]");
+  check(n >= 1 && d >= 1, "kmeans: expected at least one point of one dimension, got [", n, ", ", d,
+        "]");
   check(k >= 1 && k <= n, "kmeans: k = ", k, " for ", n, " points, expected 1..", n);
   check(restarts >= 1 && max_iter >= 1, "kmeans: restarts (", restarts, ") and max_iter (",
         max_iter, ") must be positive");
@@ -174,8 +174,10 @@ std::vector<int> hungarian_min_cost(const std::vector<double>& cost, int rows, i
         if (min_slack[j] < delta) delta = min_slack[j], j1 = j;
       }
       for (int j = 0; j <= cols; ++j) {
-        if (used[j]) u[match[j]] += delta, v[j] -= delta;
-        else min_slack[j] -= delta;
+        if (used[j])
+          u[match[j]] += delta, v[j] -= delta;
+        else
+          min_slack[j] -= delta;
       }
       j0 = j1;
     } while (match[j0] != 0);

@@ -48,8 +48,8 @@ double adjusted_rand_index(const std::vector<int>& labels, const std::vector<int
 
 struct ClusterScores {
   double acc = 0, nmi = 0, ari = 0;
-  int k = 0;              // clusters = distinct classes among the labelled points
-  int64_t scored = 0;     // labelled points (label >= 0)
+  int k = 0;           // clusters = distinct classes among the labelled points
+  int64_t scored = 0;  // labelled points (label >= 0)
 };
 
 // The protocol in one call: k-means (k = distinct labels >= 0) on all n rows of x, scored on

@@ -12,8 +12,8 @@ namespace vgrad {
 
 struct GATOptions {
   int64_t heads = 1;
-  bool concat = true;             // false: average the heads
-  float negative_slope = 0.2f;    // the paper's LeakyReLU slope
+  bool concat = true;           // false: average the heads
+  float negative_slope = 0.2f;  // the paper's LeakyReLU slope
   float attention_dropout = 0.0f;
   bool bias = true;
 };
@@ -24,13 +24,13 @@ class GATConv : public Module {
   // `rng` must outlive the layer when attention_dropout > 0.
   GATConv(const CsrPtr& adjacency, int64_t in, int64_t out_per_head, Rng& rng,
           const GATOptions& options = {});
-  Tensor forward(const Tensor& x) const;   // x [N, in]
-  Tensor forward(const CsrPtr& x) const;   // sparse features: X W by the constant spmm
+  Tensor forward(const Tensor& x) const;  // x [N, in]
+  Tensor forward(const CsrPtr& x) const;  // sparse features: X W by the constant spmm
 
-  Tensor weight() const { return weight_; }          // [in, H*D]
-  Tensor att_src() const { return att_src_; }        // [H, D]
-  Tensor att_dst() const { return att_dst_; }        // [H, D]
-  Tensor bias() const { return bias_; }              // [H*D] or [D]; undefined without
+  Tensor weight() const { return weight_; }    // [in, H*D]
+  Tensor att_src() const { return att_src_; }  // [H, D]
+  Tensor att_dst() const { return att_dst_; }  // [H, D]
+  Tensor bias() const { return bias_; }        // [H*D] or [D]; undefined without
   const CsrPtr& pattern() const { return pattern_; }
   int64_t out_features() const { return options_.concat ? heads_ * d_ : d_; }
 

@@ -36,9 +36,9 @@ Tensor GINConv::mlp_after_first_product(const Tensor& xw1) const {
 }
 
 Tensor GINConv::forward(const Tensor& x) const {
-  check(x.dim() == 2 && x.rows() == adjacency_->rows() && x.cols() == in_, "GINConv(", in_,
-        " -> ", out_, "): features are ", x.shape_str(), ", expected [", adjacency_->rows(), ", ",
-        in_, "] (the graph is ", adjacency_->shape_str(), ")");
+  check(x.dim() == 2 && x.rows() == adjacency_->rows() && x.cols() == in_, "GINConv(", in_, " -> ",
+        out_, "): features are ", x.shape_str(), ", expected [", adjacency_->rows(), ", ", in_,
+        "] (the graph is ", adjacency_->shape_str(), ")");
   return mlp_after_first_product(matmul(x, lin1_->weight()));
 }
 

@@ -17,7 +17,7 @@ class GINConv : public Module {
   Tensor forward(const Tensor& x) const;  // x [N, in]
   Tensor forward(const CsrPtr& x) const;  // sparse features
 
-  Tensor eps() const { return eps_; }     // [1]; undefined when eps is fixed
+  Tensor eps() const { return eps_; }  // [1]; undefined when eps is fixed
   const Linear& lin1() const { return *lin1_; }
   const Linear& lin2() const { return *lin2_; }
 

@@ -2,9 +2,9 @@
 // differences lie. Layer cases keep the layer alive in the closure through a shared_ptr.
 #include "nn/gradcheck_cases.h"
 
+#include "nn/embedding.h"
 #include "nn/gat_conv.h"
 #include "nn/gin_conv.h"
-#include "nn/embedding.h"
 #include "nn/graph_conv.h"
 #include "nn/inner_product_loss.h"
 #include "nn/linear.h"
@@ -15,7 +15,6 @@ namespace vgrad {
 namespace {
 
 using Made = GradcheckMade;
-
 
 // 0/1 targets with both classes, as a leaf: the loss's gradient to its targets is checked too.
 Tensor binary_targets(const Shape& s, Rng& rng) {
@@ -48,8 +47,8 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
                      return {[=] { return l->forward(x); }, {x, l->weight()}};
                    }});
   cases.push_back({"nn.graph_conv", [](Rng& rng) -> Made {
-                     auto l = std::make_shared<GraphConv>(random_adjacency(6, 9, rng), 4, 3, rng,
-                                                          true);
+                     auto l =
+                         std::make_shared<GraphConv>(random_adjacency(6, 9, rng), 4, 3, rng, true);
                      Tensor x = gradcheck_leaf({6, 4}, rng);
                      return {[=] { return l->forward(x); }, {x, l->weight(), l->bias()}};
                    }});
@@ -64,46 +63,50 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
     cases.push_back({concat ? "nn.gat_conv (2 heads, concat)" : "nn.gat_conv (3 heads, mean)",
                      [concat](Rng& rng) -> Made {
                        const GATOptions opt{.heads = concat ? 2 : 3, .concat = concat};
-                       auto l = std::make_shared<GATConv>(random_adjacency(7, 10, rng), 4, 3, rng, opt);
+                       auto l =
+                           std::make_shared<GATConv>(random_adjacency(7, 10, rng), 4, 3, rng, opt);
                        Tensor x = gradcheck_leaf({7, 4}, rng);
                        return {[=] { return l->forward(x); },
                                {x, l->weight(), l->att_src(), l->att_dst(), l->bias()}};
                      }});
-  cases.push_back({"nn.gat_conv_sparse_x", [](Rng& rng) -> Made {
-                     CsrPtr x = random_adjacency(7, 12, rng);
-                     auto l = std::make_shared<GATConv>(random_adjacency(7, 10, rng), 7, 2, rng,
-                                                        GATOptions{.heads = 2});
-                     return {[=] { return l->forward(x); }, {l->weight(), l->att_src(), l->att_dst()}};
-                   }});
+  cases.push_back(
+      {"nn.gat_conv_sparse_x", [](Rng& rng) -> Made {
+         CsrPtr x = random_adjacency(7, 12, rng);
+         auto l = std::make_shared<GATConv>(random_adjacency(7, 10, rng), 7, 2, rng,
+                                            GATOptions{.heads = 2});
+         return {[=] { return l->forward(x); }, {l->weight(), l->att_src(), l->att_dst()}};
+       }});
   cases.push_back({"nn.sage_conv", [](Rng& rng) -> Made {
                      auto l = std::make_shared<SAGEConv>(random_adjacency(7, 10, rng), 4, 3, rng);
                      Tensor x = gradcheck_leaf({7, 4}, rng);
                      return {[=] { return l->forward(x); },
                              {x, l->weight_root(), l->weight_neigh(), l->bias()}};
                    }});
-  cases.push_back({"nn.gin_conv (learnable eps)", [](Rng& rng) -> Made {
-                     auto l = std::make_shared<GINConv>(random_adjacency(7, 10, rng), 4, 3, rng,
-                                                        true, 0.3f);
-                     Tensor x = gradcheck_leaf({7, 4}, rng);
-                     return {[=] { return l->forward(x); },
-                             {x, l->eps(), l->lin1().weight(), l->lin1().bias(), l->lin2().weight()}};
-                   },
-                   // A draw with no pre-relu value within a difference step of 0 (the kink:
-                   // seeds 2 and 27 put one there and finite differences lie by ~3%).
-                   {.seed = 1}});
+  cases.push_back(
+      {"nn.gin_conv (learnable eps)",
+       [](Rng& rng) -> Made {
+         auto l = std::make_shared<GINConv>(random_adjacency(7, 10, rng), 4, 3, rng, true, 0.3f);
+         Tensor x = gradcheck_leaf({7, 4}, rng);
+         return {[=] { return l->forward(x); },
+                 {x, l->eps(), l->lin1().weight(), l->lin1().bias(), l->lin2().weight()}};
+       },
+       // A draw with no pre-relu value within a difference step of 0 (the kink:
+       // seeds 2 and 27 put one there and finite differences lie by ~3%).
+       {.seed = 1}});
   cases.push_back({"nn.mse", [](Rng& rng) -> Made {
                      Tensor a = gradcheck_leaf({3, 4}, rng), b = gradcheck_leaf({3, 4}, rng);
                      return {[=] { return mse(a, b, Reduction::mean); }, {a, b}};
                    }});
-  cases.push_back({"nn.bce", [](Rng& rng) -> Made {
-                     Tensor p = gradcheck_leaf({3, 4}, rng, 0.1f, 0.9f), y = binary_targets({3, 4}, rng);
-                     return {[=] { return bce(p, y, Reduction::sum); }, {p, y}};
-                   }});
-  cases.push_back({"nn.bce_with_logits", [](Rng& rng) -> Made {
-                     Tensor x = gradcheck_leaf({5, 5}, rng, -4, 4), y = binary_targets({5, 5}, rng);
-                     return {[=] { return bce_with_logits(x, y, Reduction::mean, 4.5f, 0.7f); },
-                             {x, y}};
-                   }});
+  cases.push_back(
+      {"nn.bce", [](Rng& rng) -> Made {
+         Tensor p = gradcheck_leaf({3, 4}, rng, 0.1f, 0.9f), y = binary_targets({3, 4}, rng);
+         return {[=] { return bce(p, y, Reduction::sum); }, {p, y}};
+       }});
+  cases.push_back(
+      {"nn.bce_with_logits", [](Rng& rng) -> Made {
+         Tensor x = gradcheck_leaf({5, 5}, rng, -4, 4), y = binary_targets({5, 5}, rng);
+         return {[=] { return bce_with_logits(x, y, Reduction::mean, 4.5f, 0.7f); }, {x, y}};
+       }});
   cases.push_back({"nn.kl_normal_logvar", [](Rng& rng) -> Made {
                      Tensor mu = gradcheck_leaf({3, 4}, rng), lv = gradcheck_leaf({3, 4}, rng);
                      return {[=] { return kl_normal_logvar(mu, lv, Reduction::sum); }, {mu, lv}};
@@ -112,10 +115,11 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
                      Tensor mu = gradcheck_leaf({3, 4}, rng), ls = gradcheck_leaf({3, 4}, rng);
                      return {[=] { return kl_normal_logstd(mu, ls, Reduction::mean); }, {mu, ls}};
                    }});
-  cases.push_back({"nn.embedding", [](Rng& rng) -> Made {
-                     auto l = std::make_shared<Embedding>(6, 4, rng, 1.0f);
-                     return {[=] { return l->forward(std::vector<int64_t>{5, 1, 5, 0}); }, {l->table()}};
-                   }});
+  cases.push_back(
+      {"nn.embedding", [](Rng& rng) -> Made {
+         auto l = std::make_shared<Embedding>(6, 4, rng, 1.0f);
+         return {[=] { return l->forward(std::vector<int64_t>{5, 1, 5, 0}); }, {l->table()}};
+       }});
   cases.push_back({"nn.signed_log_sigmoid_loss", [](Rng& rng) -> Made {
                      Tensor x = gradcheck_leaf({7}, rng, -4, 4);
                      const Tensor s = Tensor::from({7}, {1, -1, 1, 1, -1, -1, 1});
@@ -141,17 +145,16 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
                      const InnerProductLossOptions opt{.pos_weight = 4, .norm = 0.7f};
                      return {[=] { return inner_product_bce_dense(z, labels(), opt); }, {z}};
                    }});
-  cases.push_back({"nn.sampled_inner_product_bce", [](Rng& rng) -> Made {
-                     Tensor z = gradcheck_leaf({9, 3}, rng);
-                     // The label matrix's edges and fixed non-edges, two per edge; each node
-                     // is in several pairs, so its gradient gathers several terms.
-                     const std::vector<NodePair> pos{{0, 1}, {1, 2}, {3, 4},
-                                                     {4, 5}, {6, 7}, {7, 8}};
-                     const std::vector<NodePair> neg{{0, 2}, {0, 5}, {1, 4}, {2, 8},
-                                                     {3, 6}, {5, 7}, {0, 8}, {2, 3},
-                                                     {1, 7}, {4, 6}, {3, 8}, {5, 0}};
-                     return {[=] { return sampled_inner_product_bce(z, pos, neg); }, {z}};
-                   }});
+  cases.push_back(
+      {"nn.sampled_inner_product_bce", [](Rng& rng) -> Made {
+         Tensor z = gradcheck_leaf({9, 3}, rng);
+         // The label matrix's edges and fixed non-edges, two per edge; each node
+         // is in several pairs, so its gradient gathers several terms.
+         const std::vector<NodePair> pos{{0, 1}, {1, 2}, {3, 4}, {4, 5}, {6, 7}, {7, 8}};
+         const std::vector<NodePair> neg{{0, 2}, {0, 5}, {1, 4}, {2, 8}, {3, 6}, {5, 7},
+                                         {0, 8}, {2, 3}, {1, 7}, {4, 6}, {3, 8}, {5, 0}};
+         return {[=] { return sampled_inner_product_bce(z, pos, neg); }, {z}};
+       }});
   return cases;
 }
 

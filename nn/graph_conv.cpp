@@ -24,9 +24,9 @@ Tensor GraphConv::propagate(const Tensor& xw) const {
 }
 
 Tensor GraphConv::forward(const Tensor& x) const {
-  check(x.dim() == 2 && x.rows() == a_hat_->cols() && x.cols() == in_, "GraphConv(", in_,
-        " -> ", out_, "): features are ", x.shape_str(), ", expected [", a_hat_->cols(), ", ",
-        in_, "] (A_hat is ", adjacency_shape(), ")");
+  check(x.dim() == 2 && x.rows() == a_hat_->cols() && x.cols() == in_, "GraphConv(", in_, " -> ",
+        out_, "): features are ", x.shape_str(), ", expected [", a_hat_->cols(), ", ", in_,
+        "] (A_hat is ", adjacency_shape(), ")");
   return propagate(matmul(x, weight_));
 }
 

@@ -15,7 +15,9 @@ namespace {
 // chunk order at the end: results are bit-identical for any number of threads.
 constexpr int64_t kChunks = 16;
 
-struct Tile { int64_t i0, i1, j0, j1; };
+struct Tile {
+  int64_t i0, i1, j0, j1;
+};
 
 using vecmath::sigmoid;
 using vecmath::softplus;
@@ -39,7 +41,7 @@ inline __attribute__((always_inline)) float negative_term(float* x) {
 // ymm registers hold the same lanes, so both copies give the same bits (checked).
 // noinline: inlined into the OpenMP region, g++ 12 gives up on vectorising this loop.
 __attribute__((noinline, target_clones("avx512f", "default"))) double negatives_pass(float* x,
-                                                                                  int64_t n) {
+                                                                                     int64_t n) {
   double total = 0;
   for (int64_t begin = 0; begin < n; begin += 256) {
     const int64_t end = std::min(n, begin + 256);
@@ -169,7 +171,10 @@ namespace vgrad {
 namespace {
 
 // One end of a pair, filed under the other end's node: (the other node, dloss/dx of the pair).
-struct Incident { int32_t other; float g; };
+struct Incident {
+  int32_t other;
+  float g;
+};
 
 // Every pair's two ends grouped by node (a counting sort, stable): node u's entries are
 // incident[start[u] .. start[u+1]), in pair order. Summing them in that order gives the same
@@ -243,10 +248,11 @@ Tensor sampled_inner_product_bce(const Tensor& z, const std::vector<NodePair>& p
   });
   Tensor y = Tensor::scalar((float)loss);
   if (!(grad_enabled() && z.requires_grad())) return y;
-  return record("sampled_inner_product_bce", y, {z},
-                // Held by a shared_ptr: record copies the closure, and this is 16 bytes a pair.
-                [inc = std::make_shared<const Incidence>(group_by_node(n, total, pair_at, g))](
-                    const Tensor& gy, const Inputs& in, Grads& grads) {
+  return record(
+      "sampled_inner_product_bce", y, {z},
+      // Held by a shared_ptr: record copies the closure, and this is 16 bytes a pair.
+      [inc = std::make_shared<const Incidence>(group_by_node(n, total, pair_at, g))](
+          const Tensor& gy, const Inputs& in, Grads& grads) {
     const int64_t n = in[0].rows(), d = in[0].cols();
     const float* pz = in[0].data();
     Tensor dz = Tensor::zeros(in[0].shape());
@@ -265,9 +271,9 @@ Tensor sampled_inner_product_bce(const Tensor& z, const std::vector<NodePair>& p
       }
     }
     grads.add(0, dz);
-  },
-  "the sampled inner-product loss scatters its gradient with a kernel; use "
-  "inner_product_bce_dense (--decoder dense) for higher derivatives");
+      },
+      "the sampled inner-product loss scatters its gradient with a kernel; use "
+      "inner_product_bce_dense (--decoder dense) for higher derivatives");
 }
 
 }  // namespace vgrad

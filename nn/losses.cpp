@@ -30,8 +30,10 @@ Tensor reduce(const Tensor& x, Reduction r) { return r == Reduction::mean ? mean
 // softplus(-x) = softplus(x) - x: one softplus per element. Compiled for AVX-512 and for the
 // baseline (AVX2), picked by cpuid at load time; the same per-element arithmetic and the same
 // lane order in both, so the same bits.
-__attribute__((target_clones("avx512f", "default"))) double bce_logits_sum(
-    const float* x, const float* y, float w, int64_t begin, int64_t end) {
+__attribute__((target_clones("avx512f", "default"))) double bce_logits_sum(const float* x,
+                                                                           const float* y, float w,
+                                                                           int64_t begin,
+                                                                           int64_t end) {
   auto term = [&](int64_t i) {
     const float sp = vecmath::softplus(x[i]);
     return (double)(w * y[i] * (sp - x[i]) + (1.0f - y[i]) * sp);
@@ -87,13 +89,12 @@ Tensor bce(const Tensor& probs, const Tensor& targets, Reduction reduction) {
   });
   const float scale = (float)scale_of(reduction, n);
   Tensor out = Tensor::scalar((float)(scale * total));
-  return record("bce", out, {probs, targets}, [scale](const Tensor& gy, const Inputs& in,
-                                                      Grads& g) {
+  return record("bce", out, {probs, targets},
+                [scale](const Tensor& gy, const Inputs& in, Grads& g) {
     const Tensor &p = in[0], &y = in[1];
     const Tensor s = expand(gy * scale, p.shape());
     if (g.wants(0)) g.add(0, s * (p - y) / clamp_min(p * (1.0f - p), 1e-12f));
-    if (g.wants(1))
-      g.add(1, s * (clamp_min(log(1.0f - p), -100.0f) - clamp_min(log(p), -100.0f)));
+    if (g.wants(1)) g.add(1, s * (clamp_min(log(1.0f - p), -100.0f) - clamp_min(log(p), -100.0f)));
   });
 }
 
@@ -102,8 +103,7 @@ Tensor bce(const Tensor& probs, const Tensor& targets, Reduction reduction) {
 // One pass instead of the five ops it would take, on the VAE's 100k pixels per batch. Its own
 // derivative, in ops (sigma = sigmoid(x), sigma' = sigma (1 - sigma)):
 //   d/dx = s sigma' (1 + (w - 1) y),   d/dy = s ((w - 1) sigma - w),   d/ds = k
-Tensor bce_with_logits_grad(const Tensor& logits, const Tensor& targets, const Tensor& s,
-                            float w) {
+Tensor bce_with_logits_grad(const Tensor& logits, const Tensor& targets, const Tensor& s, float w) {
   const int64_t n = logits.numel();
   const float* x = logits.data();
   const float* y = targets.data();
@@ -147,8 +147,7 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& targets, Reduction re
                 [scale = (float)scale, w](const Tensor& gy, const Inputs& in, Grads& g) {
     const Tensor s = gy * scale;
     if (g.wants(0)) g.add(0, bce_with_logits_grad(in[0], in[1], s, w));
-    if (g.wants(1))
-      g.add(1, expand(s, in[0].shape()) * (softplus(in[0]) * (w - 1.0f) - in[0] * w));
+    if (g.wants(1)) g.add(1, expand(s, in[0].shape()) * (softplus(in[0]) * (w - 1.0f) - in[0] * w));
   });
 }
 

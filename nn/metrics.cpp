@@ -10,7 +10,9 @@ namespace vgrad {
 namespace {
 
 // Runs of equal scores, from the highest score down: (positives, negatives) per run.
-struct Run { int64_t pos = 0, neg = 0; };
+struct Run {
+  int64_t pos = 0, neg = 0;
+};
 
 std::vector<Run> runs_high_to_low(const char* op, const std::vector<float>& scores,
                                   const std::vector<int>& labels) {
@@ -25,8 +27,8 @@ std::vector<Run> runs_high_to_low(const char* op, const std::vector<float>& scor
     pos += labels[i];
   }
   const int64_t n = (int64_t)scores.size();
-  check(pos > 0 && pos < n, op, ": needs both classes, got ", pos, " positives and ",
-        n - pos, " negatives");
+  check(pos > 0 && pos < n, op, ": needs both classes, got ", pos, " positives and ", n - pos,
+        " negatives");
   std::vector<int64_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),

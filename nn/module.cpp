@@ -86,8 +86,7 @@ void Module::load_from(const Checkpoint& ckpt, const std::string& prefix) {
     const Tensor* saved = ckpt.find(prefix + n);
     check(saved != nullptr, "checkpoint ", file, " has no parameter '", prefix + n, "'");
     check(saved->shape() == t.shape(), "checkpoint ", file, ": parameter '", prefix + n,
-          "' has shape ", saved->shape_str(), " in the file but ", t.shape_str(),
-          " in the model");
+          "' has shape ", saved->shape_str(), " in the file but ", t.shape_str(), " in the model");
     found.push_back(saved);
   }
   // Copy into the existing storage: layers and optimizers hold these same handles.

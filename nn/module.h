@@ -27,7 +27,7 @@ class Module {
     return children_;
   }
   Tensor parameter(const std::string& dotted_name) const;  // throws listing the known names
-  int64_t parameter_count() const;                          // total number of floats
+  int64_t parameter_count() const;                         // total number of floats
 
   // Train/eval reaches every child (Dropout reads it).
   void train(bool on = true);
@@ -56,8 +56,7 @@ class Module {
  private:
   void add_child(const std::string& name, std::shared_ptr<Module> module);
   void check_new_name(const std::string& name) const;
-  void collect(const std::string& prefix,
-               std::vector<std::pair<std::string, Tensor>>& out) const;
+  void collect(const std::string& prefix, std::vector<std::pair<std::string, Tensor>>& out) const;
 
   std::vector<std::pair<std::string, Tensor>> params_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;

@@ -31,8 +31,8 @@ Tensor copy_of(const Tensor* t) { return t ? t->clone() : Tensor(); }
 // IEEE-exact sqrt and division, so both copies give the same bits.
 #define VGRAD_WIDE __attribute__((target_clones("avx512f", "default")))
 
-VGRAD_WIDE void sgd_range(float* p, const float* g, float* buf, int64_t begin, int64_t end, float lr,
-               float mu, float wd, bool first) {
+VGRAD_WIDE void sgd_range(float* p, const float* g, float* buf, int64_t begin, int64_t end,
+                          float lr, float mu, float wd, bool first) {
   for (int64_t i = begin; i < end; ++i) {
     float d = g[i] + wd * p[i];
     if (buf) d = buf[i] = first ? d : mu * buf[i] + d;
@@ -45,7 +45,7 @@ struct AdamConstants {
 };
 
 VGRAD_WIDE void adam_range(float* p, const float* g, float* m, float* v, int64_t begin, int64_t end,
-                const AdamConstants& c) {
+                           const AdamConstants& c) {
   const float b2 = c.b2, w1 = c.w1, w2 = c.w2, wd = c.wd, eps = c.eps;
   const float step_size = c.step_size, bias2_sqrt = c.bias2_sqrt;
   for (int64_t i = begin; i < end; ++i) {
@@ -125,13 +125,12 @@ void Sgd::step() {
   }
   kernels::for_each_span(sizes, [&](size_t s, int64_t begin, int64_t end) {
     const size_t k = which[s];
-    sgd_range(params_[k].data(), params_[k].grad().data(),
-              mu != 0 ? momentum_[k].data() : nullptr, begin, end, lr, mu, wd, first[s]);
+    sgd_range(params_[k].data(), params_[k].grad().data(), mu != 0 ? momentum_[k].data() : nullptr,
+              begin, end, lr, mu, wd, first[s]);
   });
 }
 
-void Optimizer::save_common(Checkpoint& ckpt, const std::string& prefix,
-                            const char* type) const {
+void Optimizer::save_common(Checkpoint& ckpt, const std::string& prefix, const char* type) const {
   ckpt.set(prefix + "type", std::string(type));
   ckpt.set(prefix + "count", (int64_t)params_.size());
 }
@@ -139,8 +138,8 @@ void Optimizer::save_common(Checkpoint& ckpt, const std::string& prefix,
 void Optimizer::check_common(const Checkpoint& ckpt, const std::string& prefix,
                              const char* type) const {
   const std::string& saved = ckpt.get(prefix + "type");
-  check(saved == type, "checkpoint ", ckpt.where(), ": optimizer state '", prefix, "' is ",
-        saved, ", not ", type);
+  check(saved == type, "checkpoint ", ckpt.where(), ": optimizer state '", prefix, "' is ", saved,
+        ", not ", type);
   const int64_t count = ckpt.get_int(prefix + "count");
   check(count == (int64_t)params_.size(), "checkpoint ", ckpt.where(), ": optimizer state '",
         prefix, "' is for ", count, " parameters, this optimizer has ", params_.size(),
@@ -210,8 +209,8 @@ void Adam::step() {
   }
   kernels::for_each_span(sizes, [&](size_t s, int64_t begin, int64_t end) {
     const size_t k = which[s];
-    adam_range(params_[k].data(), params_[k].grad().data(), m_[k].data(), v_[k].data(), begin,
-               end, per_param[s]);
+    adam_range(params_[k].data(), params_[k].grad().data(), m_[k].data(), v_[k].data(), begin, end,
+               per_param[s]);
   });
 }
 

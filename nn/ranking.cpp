@@ -36,8 +36,9 @@ double mean_reciprocal_rank(const std::vector<float>& pos, const std::vector<flo
         per_positive);
   check_scores("mean_reciprocal_rank", "positive", pos);
   check_scores("mean_reciprocal_rank", "negative", neg);
-  check((int64_t)neg.size() == (int64_t)pos.size() * per_positive, "mean_reciprocal_rank: ",
-        neg.size(), " negatives for ", pos.size(), " positives x ", per_positive);
+  check((int64_t)neg.size() == (int64_t)pos.size() * per_positive,
+        "mean_reciprocal_rank: ", neg.size(), " negatives for ", pos.size(), " positives x ",
+        per_positive);
   double total = 0;
   for (size_t i = 0; i < pos.size(); ++i) {
     int64_t above = 0, tied = 0;

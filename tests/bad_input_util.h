@@ -31,8 +31,8 @@ inline std::string vgrad_binary() {
 }
 
 struct Ran {
-  int code = -1;          // exit code when the child exited
-  int signal = 0;         // the signal that killed it, 0 if none
+  int code = -1;   // exit code when the child exited
+  int signal = 0;  // the signal that killed it, 0 if none
   bool timed_out = false;
   std::string out, err;
 };
@@ -135,7 +135,9 @@ inline std::string gzip(const std::string& bytes) {
 // ---- bad inputs: each Make writes files into the row's folder ----
 using Make = std::function<void(const std::string& dir)>;
 
-inline Make nothing() { return [](const std::string&) {}; }
+inline Make nothing() {
+  return [](const std::string&) {};
+}
 inline Make both(Make a, Make b) {
   return [a, b](const std::string& dir) { a(dir); b(dir); };
 }

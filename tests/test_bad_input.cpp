@@ -222,7 +222,8 @@ TEST_CASE("bad input: every reader and flag refuses it in one line with the righ
   // One good checkpoint (VGAE, 2 epochs on a 60-node block model) for the checkpoint rows.
   TempDir fixture;
   const Ran made = run_binary(vgrad, split_words("train --model vgae --dataset synthetic:nodes=60 "
-                                                 "--epochs 2 --quiet --threads 1 --out " + fixture / "run"),
+                                                 "--epochs 2 --quiet --threads 1 --out " +
+                                                 fixture / "run"),
                               "", fixture / "capture");
   REQUIRE_MESSAGE(made.code == 0, made.err);
   for (const Row& row : rows(fixture / "run/checkpoint.ckpt")) {

@@ -8,8 +8,8 @@
 #include "datasets/synthetic.h"
 #include "tools/bench/bench.h"
 #include "tools/bench/bench_report.h"
-#include "tools/bench/bench_targets.h"
 #include "tools/bench/bench_rows.h"
+#include "tools/bench/bench_targets.h"
 
 using namespace vgrad;
 using namespace vgrad::tools::bench;

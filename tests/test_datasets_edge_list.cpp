@@ -40,9 +40,9 @@ TEST_CASE("edge list: a CSV with a header, string ids and weights loads") {
   write_bytes(p, "# who knows whom\nsource,target,weight\nbob,alice,2\ncarol,bob,0.5\r\nalice,bob,3\ndave,dave,1\n");
   const Graph g = read_edge_list(p);
   CHECK(g.num_nodes == 4);
-  CHECK(g.node_ids == std::vector<std::string>{"alice", "bob", "carol", "dave"});   // sorted
+  CHECK(g.node_ids == std::vector<std::string>{"alice", "bob", "carol", "dave"});  // sorted
   CHECK(g.edges == std::vector<Edge>{{0, 1}, {1, 2}});
-  CHECK(g.edge_weights == std::vector<float>{3.0f, 0.5f});   // bob-alice twice: the larger
+  CHECK(g.edge_weights == std::vector<float>{3.0f, 0.5f});  // bob-alice twice: the larger
   CHECK(g.duplicate_edges_dropped == 1);
   CHECK(g.self_loops_dropped == 1);
   REQUIRE(g.warnings.size() == 2);
@@ -65,7 +65,7 @@ TEST_CASE("edge list: separators, headers by type, sparse and dense integer ids"
   SUBCASE("a header found by type: names above integers") {
     write_bytes(p, "person_a person_b\n3 4\n4 5\n");
     const Graph g = read_edge_list(p);
-    CHECK(g.num_nodes == 6);            // dense integers: kept as node numbers
+    CHECK(g.num_nodes == 6);  // dense integers: kept as node numbers
     CHECK(g.node_ids.empty());
     CHECK(g.edges.size() == 2);
   }

@@ -18,8 +18,10 @@ namespace {
 void write_small_graph(const TempDir& d, bool gz_features = false, bool meta = true) {
   write_bytes(d / "edges.txt", "# a comment\n0 1\n1 2\n2 1\n3 3\n3 4\r\n\n0 4");
   const std::string feats = "0 0 1\n1 2 0.5\n4 1 2.25\n";
-  if (gz_features) write_gz(d / "features.txt.gz", feats);
-  else write_bytes(d / "features.txt", feats);
+  if (gz_features)
+    write_gz(d / "features.txt.gz", feats);
+  else
+    write_bytes(d / "features.txt", feats);
   write_bytes(d / "labels.txt", "0\n1\n-1\n1\n0\n");
   if (meta) write_bytes(d / "meta.txt", "name small\nnum_nodes 5\nnum_features 3\nnote free text here\n");
 }
@@ -88,30 +90,72 @@ TEST_CASE("dataset graph: each kind of bad input is refused with file, line and 
   auto expect = [&](const std::string& msg) {
     CHECK_THROWS_WITH_AS(read_graph_folder(d.str()), msg.c_str(), Error);
   };
-  SUBCASE("non-numeric node id") { write_bytes(e, "0 1\n1 x2\n"); expect(e + ":2: expected an integer node id, found 'x2'"); }
-  SUBCASE("negative node id") { write_bytes(e, "0 1\n-1 2\n"); expect(e + ":2: expected a node id in 0..4, found -1"); }
-  SUBCASE("node id beyond N") { write_bytes(e, "0 1\n1 5\n"); expect(e + ":2: expected a node id in 0..4, found 5"); }
-  SUBCASE("wrong number of fields") { write_bytes(e, "0 1 2\n"); expect(e + ":1: expected 2 fields 'u v', found 3"); }
-  SUBCASE("empty graph") { write_bytes(e, "# nothing\n"); expect(e + ": empty graph: expected at least one edge between two distinct nodes, found none"); }
-  SUBCASE("only self-loops is an empty graph too") { write_bytes(e, "1 1\n2 2\n"); expect(e + ": empty graph: expected at least one edge between two distinct nodes, found none"); }
-  SUBCASE("feature index beyond F") { write_bytes(f, "0 0 1\n1 3 1\n"); expect(f + ":2: expected a feature index in 0..2, found 3"); }
-  SUBCASE("feature node beyond N") { write_bytes(f, "0 0 1\n7 1 1\n"); expect(f + ":2: expected a node id in 0..4, found 7"); }
-  SUBCASE("NaN feature value") { write_bytes(f, "0 0 nan\n"); expect(f + ":1: expected a finite feature value, found 'nan'"); }
-  SUBCASE("Inf feature value") { write_bytes(f, "0 0 1\n0 1 -inf\n"); expect(f + ":2: expected a finite feature value, found '-inf'"); }
-  SUBCASE("non-numeric feature value") { write_bytes(f, "0 0 1.5.2\n"); expect(f + ":1: expected a feature value, found '1.5.2'"); }
-  SUBCASE("feature line with two fields") { write_bytes(f, "0 0\n"); expect(f + ":1: expected 3 fields 'node feature_index value', found 2"); }
+  SUBCASE("non-numeric node id") {
+    write_bytes(e, "0 1\n1 x2\n");
+    expect(e + ":2: expected an integer node id, found 'x2'");
+  }
+  SUBCASE("negative node id") {
+    write_bytes(e, "0 1\n-1 2\n");
+    expect(e + ":2: expected a node id in 0..4, found -1");
+  }
+  SUBCASE("node id beyond N") {
+    write_bytes(e, "0 1\n1 5\n");
+    expect(e + ":2: expected a node id in 0..4, found 5");
+  }
+  SUBCASE("wrong number of fields") {
+    write_bytes(e, "0 1 2\n");
+    expect(e + ":1: expected 2 fields 'u v', found 3");
+  }
+  SUBCASE("empty graph") {
+    write_bytes(e, "# nothing\n");
+    expect(e + ": empty graph: expected at least one edge between two distinct nodes, found none");
+  }
+  SUBCASE("only self-loops is an empty graph too") {
+    write_bytes(e, "1 1\n2 2\n");
+    expect(e + ": empty graph: expected at least one edge between two distinct nodes, found none");
+  }
+  SUBCASE("feature index beyond F") {
+    write_bytes(f, "0 0 1\n1 3 1\n");
+    expect(f + ":2: expected a feature index in 0..2, found 3");
+  }
+  SUBCASE("feature node beyond N") {
+    write_bytes(f, "0 0 1\n7 1 1\n");
+    expect(f + ":2: expected a node id in 0..4, found 7");
+  }
+  SUBCASE("NaN feature value") {
+    write_bytes(f, "0 0 nan\n");
+    expect(f + ":1: expected a finite feature value, found 'nan'");
+  }
+  SUBCASE("Inf feature value") {
+    write_bytes(f, "0 0 1\n0 1 -inf\n");
+    expect(f + ":2: expected a finite feature value, found '-inf'");
+  }
+  SUBCASE("non-numeric feature value") {
+    write_bytes(f, "0 0 1.5.2\n");
+    expect(f + ":1: expected a feature value, found '1.5.2'");
+  }
+  SUBCASE("feature line with two fields") {
+    write_bytes(f, "0 0\n");
+    expect(f + ":1: expected 3 fields 'node feature_index value', found 2");
+  }
   SUBCASE("gzipped features, bad value") {
     std::filesystem::remove(f);
     write_gz(f + ".gz", "0 0 1\n0 1 abc\n");
     expect(f + ".gz:2: expected a feature value, found 'abc'");
   }
-  SUBCASE("fewer labels than nodes") { write_bytes(l, "0\n1\n"); expect(l + ":2: expected 5 labels (one per node), found 2"); }
+  SUBCASE("fewer labels than nodes") {
+    write_bytes(l, "0\n1\n");
+    expect(l + ":2: expected 5 labels (one per node), found 2");
+  }
   SUBCASE("label below -1") {
     write_bytes(m, "num_nodes 5\n");
     write_bytes(l, "0\n-2\n");
     expect(l + ":2: expected a label in -1..99999, found -2");
   }
-  SUBCASE("non-numeric label") { write_bytes(l, "0\ncat\n"); expect(l + ":2: expected an integer label, found 'cat'"); }
+  SUBCASE("non-numeric label") {
+    write_bytes(l, "0\ncat\n");
+    expect(l + ":2: expected an integer label, found 'cat'");
+  }
   SUBCASE("meta count of edges disagrees") {
     write_bytes(m, "num_nodes 5\nnum_edges_undirected 7\n");
     expect(e + ": expected 7 unique undirected edges (meta.txt num_edges_undirected), found 4");
@@ -124,7 +168,10 @@ TEST_CASE("dataset graph: each kind of bad input is refused with file, line and 
     write_bytes(m, "num_nodes 5\nnum_classes 1\n");
     expect(l + ":2: expected a label in -1..0, found 1");
   }
-  SUBCASE("meta count not a number") { write_bytes(m, "num_nodes five\n"); expect(m + ":1: expected a non-negative count, found 'five'"); }
+  SUBCASE("meta count not a number") {
+    write_bytes(m, "num_nodes five\n");
+    expect(m + ":1: expected a non-negative count, found 'five'");
+  }
   SUBCASE("missing edges.txt") {
     std::filesystem::remove(e);
     expect(e + ": cannot open (no such file); run `make data` first");
@@ -191,8 +238,15 @@ TEST_CASE("dataset graph: registry names and missing data") {
 
 TEST_CASE("dataset graph: real Planetoid graphs and LINQS Cora have their published sizes") {
   const std::string dir = vgrad::testing::real_data("planetoid-text");
-  if (dir.empty()) { MESSAGE("data/planetoid-text absent: run `make data` to include this test"); return; }
-  struct Want { const char* name; int64_t n, f, e, nnz; int k; };
+  if (dir.empty()) {
+    MESSAGE("data/planetoid-text absent: run `make data` to include this test");
+    return;
+  }
+  struct Want {
+    const char* name;
+    int64_t n, f, e, nnz;
+    int k;
+  };
   for (Want w : {Want{"cora", 2708, 1433, 5278, 49216, 7}, Want{"citeseer", 3327, 3703, 4552, 105165, 6},
                  Want{"pubmed", 19717, 500, 44324, 988031, 3}}) {
     CAPTURE(w.name);

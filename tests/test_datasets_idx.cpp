@@ -103,7 +103,10 @@ TEST_CASE("dataset idx: missing dataset folder says to run make data") {
 
 TEST_CASE("dataset idx: real MNIST has 60,000 / 10,000 images with the known label counts") {
   const std::string dir = vgrad::testing::real_data("mnist");
-  if (dir.empty()) { MESSAGE("data/mnist absent: run `make data` to include this test"); return; }
+  if (dir.empty()) {
+    MESSAGE("data/mnist absent: run `make data` to include this test");
+    return;
+  }
   ImageDataset ds = load_image_dataset("mnist", dir);
   CHECK(ds.train.size() == 60000);
   CHECK(ds.test.size() == 10000);
@@ -128,5 +131,5 @@ TEST_CASE("dataset idx: Fashion-MNIST loads through the same reader when install
   ImageDataset ds = load_image_dataset("fashion-mnist", local ? vgrad::testing::real_data("fashion-mnist") : "data");
   CHECK(ds.train.size() == 60000);
   CHECK(ds.test.size() == 10000);
-  for (int64_t c : ds.test.label_counts()) CHECK(c == 1000);   // Fashion-MNIST is balanced
+  for (int64_t c : ds.test.label_counts()) CHECK(c == 1000);  // Fashion-MNIST is balanced
 }

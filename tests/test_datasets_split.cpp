@@ -35,7 +35,7 @@ void check_split(const Graph& g, const LinkSplit& s) {
   for (const auto* set : {&s.train_pos, &s.val_pos, &s.test_pos, &s.val_neg, &s.test_neg})
     for (auto [u, v] : *set) {
       self_pairs += u == v;
-      overlaps += !seen.insert(pair_key(u, v)).second;   // also catches (u,v) and (v,u)
+      overlaps += !seen.insert(pair_key(u, v)).second;  // also catches (u,v) and (v,u)
     }
   for (const auto* set : {&s.val_neg, &s.test_neg})
     for (auto [u, v] : *set) neg_edges += all.count(pair_key(u, v));
@@ -88,13 +88,13 @@ TEST_CASE("dataset split: validation negatives are never graph edges, whatever t
 TEST_CASE("dataset split: input edges are deduplicated and too dense a graph is refused") {
   std::vector<Edge> edges;
   for (int i = 0; i < 6; ++i)
-    for (int j = i + 1; j < 6; ++j) edges.emplace_back(j, i);   // complete K6, reversed
+    for (int j = i + 1; j < 6; ++j) edges.emplace_back(j, i);  // complete K6, reversed
   edges.emplace_back(2, 2);
   edges.emplace_back(0, 1);
   CHECK_THROWS_WITH_AS(mask_test_edges(6, edges, 0), "mask_test_edges: graph too dense: expected 1 non-edges for the negatives, found 0", Error);
-  edges.erase(edges.begin());   // drop one (1, 0) but (0, 1) is still there: still K6
+  edges.erase(edges.begin());  // drop one (1, 0) but (0, 1) is still there: still K6
   CHECK_THROWS_AS(mask_test_edges(6, edges, 0), Error);
-  edges.pop_back();             // now 14 unique edges: 1 test, 0 val, 1 non-edge
+  edges.pop_back();  // now 14 unique edges: 1 test, 0 val, 1 non-edge
   LinkSplit s = mask_test_edges(6, edges, 0);
   CHECK(s.test_pos.size() == 1);
   CHECK((s.test_neg == std::vector<Edge>{{0, 1}} || s.test_neg == std::vector<Edge>{{1, 0}}));
@@ -103,7 +103,10 @@ TEST_CASE("dataset split: input edges are deduplicated and too dense a graph is 
 
 TEST_CASE("dataset split: Cora gives 263 val, 527 test, 4488 train, and a fixed split per seed") {
   const std::string dir = vgrad::testing::real_data("planetoid-text/cora");
-  if (dir.empty()) { MESSAGE("data/planetoid-text/cora absent: run `make data` to include this test"); return; }
+  if (dir.empty()) {
+    MESSAGE("data/planetoid-text/cora absent: run `make data` to include this test");
+    return;
+  }
   Graph g = load_graph_dataset("cora", dir);
   for (uint64_t seed : {0, 1, 42}) {
     CAPTURE(seed);
@@ -124,7 +127,7 @@ TEST_CASE("dataset split: A_hat = D^-1/2 (A + I) D^-1/2 on a hand-checked graph"
   CsrPtr a = normalized_adjacency(4, {{0, 1}, {1, 2}});
   const std::vector<float> d = a->to_dense();
   const float s6 = 1.0f / std::sqrt(6.0f);
-  const std::vector<float> want{0.5f, s6, 0, 0,  s6, 1.0f / 3, s6, 0,  0, s6, 0.5f, 0,  0, 0, 0, 1};
+  const std::vector<float> want{0.5f, s6, 0, 0, s6, 1.0f / 3, s6, 0, 0, s6, 0.5f, 0, 0, 0, 0, 1};
   REQUIRE(d.size() == want.size());
   for (size_t i = 0; i < d.size(); ++i) CHECK(d[i] == doctest::Approx(want[i]).epsilon(1e-6));
   CHECK(a->is_symmetric());
@@ -138,7 +141,7 @@ TEST_CASE("dataset negatives: K non-edges per positive, seeded, never an edge or
   auto a = sampler.sample((int64_t)g.edges.size(), 3, r1);
   CHECK(a.size() == 3 * g.edges.size());
   CHECK(a == sampler.sample((int64_t)g.edges.size(), 3, r2));
-  CHECK(a != sampler.sample((int64_t)g.edges.size(), 3, r1));   // the next epoch differs
+  CHECK(a != sampler.sample((int64_t)g.edges.size(), 3, r1));  // the next epoch differs
   const EdgeSet all = edge_set(g.edges);
   int64_t bad = 0;
   for (auto [u, v] : a) bad += u == v || all.count(pair_key(u, v)) || u < 0 || v >= 40;
@@ -147,8 +150,7 @@ TEST_CASE("dataset negatives: K non-edges per positive, seeded, never an edge or
 }
 
 TEST_CASE("dataset synthetic: seeded SBM with class-correlated features") {
-  SbmOptions o{.num_nodes = 200, .num_classes = 4, .p_in = 0.1, .p_out = 0.01, .num_features = 40,
-               .features_per_node = 5, .feature_signal = 0.9, .seed = 11};
+  SbmOptions o{.num_nodes = 200, .num_classes = 4, .p_in = 0.1, .p_out = 0.01, .num_features = 40, .features_per_node = 5, .feature_signal = 0.9, .seed = 11};
   Graph g = make_sbm(o);
   Graph h = make_sbm(o);
   CHECK(g.edges == h.edges);
@@ -157,7 +159,7 @@ TEST_CASE("dataset synthetic: seeded SBM with class-correlated features") {
   CHECK(g.num_classes == 4);
   int64_t inside = 0;
   for (auto [u, v] : g.edges) inside += g.labels[u] == g.labels[v];
-  CHECK(inside > (int64_t)g.edges.size() / 2);   // expected ~ 0.1*4950 vs 0.01*15000
+  CHECK(inside > (int64_t)g.edges.size() / 2);  // expected ~ 0.1*4950 vs 0.01*15000
   int64_t own = 0;
   const auto& rp = g.features->row_ptr();
   for (int64_t i = 0; i < 200; ++i)
@@ -210,17 +212,15 @@ TEST_CASE("dataset synthetic: the O(N + E) generator keeps the SBM's distributio
     int64_t low = 0;
     for (auto [u, v] : g.edges) low += v < o.num_nodes / 2;
     CHECK(std::abs((double)low / (double)g.edges.size() - 0.25) < 0.02);
-    CHECK(g.edges == make_sbm(o).edges);   // deterministic for a seed
+    CHECK(g.edges == make_sbm(o).edges);  // deterministic for a seed
   }
   // p = 1 inside classes, 0 across: every pair inside each class exactly once.
-  const Graph full = make_sbm(SbmOptions{.num_nodes = 11, .num_classes = 2, .p_in = 1, .p_out = 0,
-                                         .num_features = 4, .features_per_node = 1});
+  const Graph full = make_sbm(SbmOptions{.num_nodes = 11, .num_classes = 2, .p_in = 1, .p_out = 0, .num_features = 4, .features_per_node = 1});
   CHECK(full.edges.size() == 6 * 5 / 2 + 5 * 4 / 2);
   CHECK(full.duplicate_edges_dropped == 0);
   for (auto [u, v] : full.edges) CHECK(u % 2 == v % 2);
   // p = 1 everywhere: the complete graph.
-  const Graph complete = make_sbm(SbmOptions{.num_nodes = 9, .num_classes = 3, .p_in = 1, .p_out = 1,
-                                             .num_features = 3, .features_per_node = 1});
+  const Graph complete = make_sbm(SbmOptions{.num_nodes = 9, .num_classes = 3, .p_in = 1, .p_out = 1, .num_features = 3, .features_per_node = 1});
   CHECK(complete.edges.size() == 9 * 8 / 2);
 }
 

@@ -17,7 +17,9 @@ using namespace vgrad;
 namespace {
 
 // The split as it was written before the speed-ups (std::unordered_set, one draw at a time).
-struct RefSplit { std::vector<Edge> train, val, val_neg, test, test_neg; };
+struct RefSplit {
+  std::vector<Edge> train, val, val_neg, test, test_neg;
+};
 
 std::vector<Edge> ref_draw(int64_t n, int64_t count, const std::vector<const std::unordered_set<uint64_t>*>& avoid, Rng& rng) {
   std::vector<Edge> out;
@@ -123,7 +125,10 @@ TEST_CASE("dataset split bits: identical to the reference split on a synthetic g
 
 TEST_CASE("dataset split bits: Cora's split for a seed is the one recorded before the speed-ups") {
   const std::string dir = vgrad::testing::real_data("planetoid-text/cora");
-  if (dir.empty()) { MESSAGE("data/planetoid-text/cora absent: run `make data` to include this test"); return; }
+  if (dir.empty()) {
+    MESSAGE("data/planetoid-text/cora absent: run `make data` to include this test");
+    return;
+  }
   const Graph g = load_graph_dataset("cora", vgrad::testing::real_data(""));
   for (uint64_t seed : {0, 42}) check_same_as_reference(g, seed);
   // Recorded with the code of commit fde9122 (before this change): first test negative and hash.

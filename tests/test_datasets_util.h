@@ -24,7 +24,10 @@ class TempDir {
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
-  ~TempDir() { std::error_code ec; std::filesystem::remove_all(path_, ec); }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
   std::string operator/(const std::string& name) const { return path_ + "/" + name; }
   const std::string& str() const { return path_; }
 
@@ -63,7 +66,7 @@ inline std::string be32(uint32_t v) {
 
 // count images of rows x cols; pixel k of image i is (i * 7 + k) % 256.
 inline std::string idx_images(uint32_t count, uint32_t rows = 28, uint32_t cols = 28,
-                       uint32_t magic = 2051) {
+                              uint32_t magic = 2051) {
   std::string b = be32(magic) + be32(count) + be32(rows) + be32(cols);
   for (uint32_t i = 0; i < count; ++i)
     for (uint32_t k = 0; k < rows * cols; ++k) b += char((i * 7 + k) % 256);
@@ -84,6 +87,5 @@ inline void write_set(const std::string& dir, const std::string& prefix, uint32_
   w(dir + "/" + prefix + "-images-idx3-ubyte" + ext, idx_images(n));
   w(dir + "/" + prefix + "-labels-idx1-ubyte" + ext, idx_labels(labels));
 }
-
 
 }  // namespace vgrad::testing

@@ -161,7 +161,8 @@ TEST_CASE("edge ops: bad shapes are refused naming both shapes") {
   Tensor x = Tensor::zeros({4, 6});
   CHECK_THROWS_WITH_AS(spmm(p, Tensor::zeros({5}), x),
                        "spmm: values are [5] but the pattern is csr[3, 4] (3 non-zeros): "
-                       "expected [3] or [3, heads]", Error);
+                       "expected [3] or [3, heads]",
+                       Error);
   CHECK_THROWS_WITH_AS(spmm(p, Tensor::zeros({3}), Tensor::zeros({3, 6})),
                        "spmm: the pattern is csr[3, 4] (3 non-zeros) but X is [3, 6]: X needs 4 rows",
                        Error);
@@ -169,13 +170,16 @@ TEST_CASE("edge ops: bad shapes are refused naming both shapes") {
                        "spmm: X is [4, 6], whose 6 columns do not split into 4 heads", Error);
   CHECK_THROWS_WITH_AS(sddmm(p, Tensor::zeros({3, 6}), Tensor::zeros({3, 6})),
                        "sddmm: the pattern is csr[3, 4] (3 non-zeros) but A is [3, 6] and B is "
-                       "[3, 6]: expected A [3, k] and B [4, k]", Error);
+                       "[3, 6]: expected A [3, k] and B [4, k]",
+                       Error);
   CHECK_THROWS_WITH_AS(edge_softmax(p, Tensor::zeros({4, 2})),
                        "edge_softmax: scores are [4, 2] but the pattern is csr[3, 4] (3 non-zeros): "
-                       "expected [3] or [3, heads]", Error);
+                       "expected [3] or [3, heads]",
+                       Error);
   CHECK_THROWS_WITH_AS(edge_broadcast(p, Tensor::zeros({4})),
                        "edge_broadcast: row values are [4] but the pattern is csr[3, 4] "
-                       "(3 non-zeros): expected [3] or [3, heads]", Error);
+                       "(3 non-zeros): expected [3] or [3, heads]",
+                       Error);
   auto idx = std::make_shared<const std::vector<int64_t>>(std::vector<int64_t>{0, 7});
   CHECK_THROWS_WITH_AS(index_select(Tensor::zeros({4, 2}), idx),
                        "index_select: index 1 is 7, outside the 4 rows of x [4, 2]", Error);

@@ -93,8 +93,10 @@ TEST_CASE("optim: a row-sparse step equals the dense step on the rows touched, l
       CAPTURE(r);
       const bool touched = r == 2 || r == 5;
       CHECK(same_bits(row_of(s, r).data(), row_of(d, r).data(), 4) == (touched || which == 1));
-      if (touched) CHECK(same_bits(row_of(s, r).data(), row_of(d, r).data(), 4));
-      else CHECK(same_bits(row_of(s, r).data(), row_of(start, r).data(), 4));  // not touched: as it was
+      if (touched)
+        CHECK(same_bits(row_of(s, r).data(), row_of(d, r).data(), 4));
+      else
+        CHECK(same_bits(row_of(s, r).data(), row_of(start, r).data(), 4));  // not touched: as it was
     }
   }
 }

@@ -3,8 +3,8 @@
 #include <doctest/doctest.h>
 
 #include "datasets/synthetic.h"
-#include "models/registry.h"
 #include "models/link_training.h"
+#include "models/registry.h"
 
 using namespace vgrad;
 

@@ -21,7 +21,8 @@ TEST_CASE("fuzz regression: IDX image sizes whose product wraps to 0 (fuzz_idx)"
   write_bytes(path, std::string("\x00\x00\x08\x03\x00\x02\x00\x00\x02\x08\x00\x00\x20\x00\x00\x00", 16));
   CHECK_THROWS_WITH_AS(read_idx_images(path),
                        (path + ": byte 16: truncated: header says 131072 images of "
-                               "34078720x536870912 (over 2^64 bytes), found 16 bytes").c_str(),
+                               "34078720x536870912 (over 2^64 bytes), found 16 bytes")
+                           .c_str(),
                        Error);
 }
 
@@ -54,7 +55,8 @@ TEST_CASE("fuzz regression: checkpoint with an empty tensor (fuzz_checkpoint, UB
   write_bytes(path, std::string("VGRADCKP\x01\x00\x00\x00\x31\x00\x00\x00\x00\x00\x00\x00"
                                 "\x00\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x65"
                                 "\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
-                                "\x36\xb6\x28\x43", 49));
+                                "\x36\xb6\x28\x43",
+                                49));
   Checkpoint c = load_checkpoint(path);
   REQUIRE(c.tensors.size() == 1);
   CHECK(c.tensor("e").shape() == Shape{0});

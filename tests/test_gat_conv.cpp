@@ -37,9 +37,9 @@ void set(Tensor t, const std::vector<float>& v) {
 //       Y_3 = q (1,1) / (q + 1) = (q / (q + 1), q / (q + 1))
 TEST_CASE("GATConv: a 4-node graph against values worked out by hand") {
   const double e = std::exp(1.0), q = std::exp(-0.2);
-  const std::vector<double> want = {(e + 1) / (e + 2), 2 / (e + 2),   (1 + q) / (1 + 2 * q),
-                                    2 * q / (1 + 2 * q), 0.5,         1 / (e + 1),
-                                    q / (q + 1),         q / (q + 1)};
+  const std::vector<double> want = {(e + 1) / (e + 2), 2 / (e + 2), (1 + q) / (1 + 2 * q),
+                                    2 * q / (1 + 2 * q), 0.5, 1 / (e + 1),
+                                    q / (q + 1), q / (q + 1)};
   Tensor x = Tensor::from({4, 2}, {1, 0, 0, 1, 1, 1, 0, 0});
   Rng rng(1);
   GATConv one(four_nodes(), 2, 2, rng);
@@ -92,5 +92,6 @@ TEST_CASE("GATConv: attention dropout only in training mode; shape errors name b
   CHECK(layer.pattern()->nnz() == 12);  // 8 edges + 4 self-loops
   CHECK_THROWS_WITH_AS(layer.forward(Tensor::zeros({4, 3})),
                        "GATConv(2 -> 2 x 3): features are [4, 3], expected [4, 2] (the graph is "
-                       "csr[4, 4] (12 non-zeros))", Error);
+                       "csr[4, 4] (12 non-zeros))",
+                       Error);
 }

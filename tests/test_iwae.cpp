@@ -15,8 +15,8 @@ constexpr int64_t kPixels = 6;
 
 // Three images with grey levels and saturated pixels (exact 0 and 1).
 Tensor images() {
-  return Tensor::from({3, kPixels}, {0.0f, 1.0f, 0.3f, 0.8f, 1.0f, 0.0f,   //
-                                     1.0f, 1.0f, 1.0f, 0.0f, 0.0f, 0.0f,   //
+  return Tensor::from({3, kPixels}, {0.0f, 1.0f, 0.3f, 0.8f, 1.0f, 0.0f,  //
+                                     1.0f, 1.0f, 1.0f, 0.0f, 0.0f, 0.0f,  //
                                      0.5f, 0.2f, 0.9f, 0.1f, 0.6f, 0.4f});
 }
 
@@ -123,14 +123,14 @@ TEST_CASE("iwae: the estimate rises with K towards log p(x) by quadrature, never
     CHECK(by_k[1] < by_k[2]);
     CHECK(by_k[2] <= by_k[3] + 4 * (se[2] + se[3]));
     CHECK(by_k[3] <= exact + 4 * se[3] + 1e-4);  // a lower bound in expectation
-    CHECK(by_k[3] > exact - 0.01);  // and close to it at K = 2000 (2-D latent)
+    CHECK(by_k[3] > exact - 0.01);               // and close to it at K = 2000 (2-D latent)
   }
 }
 
 TEST_CASE("iwae: finite for saturated pixels and a saturated decoder; chunking changes nothing") {
   Rng init(8);
   Vae vae(kPixels, {.hidden = 5, .latent = 2}, init);
-  for (auto& [name, p] : vae.named_parameters())  // decoder logits in the hundreds:
+  for (auto& [name, p] : vae.named_parameters())                 // decoder logits in the hundreds:
     if (name.rfind("fc3", 0) == 0 || name.rfind("fc4", 0) == 0)  // sigmoid exactly 0 or 1
       for (int64_t j = 0; j < p.numel(); ++j) p.at(j) *= 60.0f;
   Rng a(1), b(1);

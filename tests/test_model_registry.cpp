@@ -79,8 +79,10 @@ TEST_CASE("model registry: train fills each row's defaults and accepts exactly i
       g.model = m.name;
       g.decoder = d;
       const bool accepted = std::find(m.decoders.begin(), m.decoders.end(), d) != m.decoders.end();
-      if (accepted) CHECK_NOTHROW(tools::resolve_defaults(g));
-      else CHECK_THROWS_AS(tools::resolve_defaults(g), Error);
+      if (accepted)
+        CHECK_NOTHROW(tools::resolve_defaults(g));
+      else
+        CHECK_THROWS_AS(tools::resolve_defaults(g), Error);
     }
   }
   for (size_t i = 0; i < decoder_names().size(); ++i)
@@ -132,8 +134,7 @@ TEST_CASE("model registry: vgrad train, reproduce and the run files accept exact
   // eval, export and --resume read the model from the checkpoint's run description.
   auto meta_with = [](const std::string& model) {
     Checkpoint c;
-    c.set("run", nlohmann::json({{"model", model}, {"dataset", "cora"}, {"seed", 1},
-                                 {"hidden", 8}, {"latent", 4}, {"epoch", 1}})
+    c.set("run", nlohmann::json({{"model", model}, {"dataset", "cora"}, {"seed", 1}, {"hidden", 8}, {"latent", 4}, {"epoch", 1}})
                      .dump());
     return c;
   };

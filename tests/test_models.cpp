@@ -4,9 +4,9 @@
 
 #include "autograd/gradcheck.h"
 #include "datasets/synthetic.h"
-#include "models/registry.h"
 #include "models/image_training.h"
 #include "models/link_training.h"
+#include "models/registry.h"
 #include "models/vgae.h"
 
 using namespace vgrad;
@@ -48,23 +48,23 @@ ImageSet tiny_images(Rng& rng) {
 
 TEST_CASE("models: GAE and VGAE losses fall and they predict links on block graphs") {
   for (int b : {2, 8}) {
-  const Graph g = blocks(b, 3);
-  const LinkSplit split = mask_test_edges(g, 3);
-  const LinkTargets targets = make_link_targets(split, Decoder::fused);
-  for (const std::string kind : {"gae", "vgae"}) {
-    Rng rng(11);
-    auto model = make_link_model(kind, split.adj_norm, g.features_or_identity(), kPaperSizes, rng);
-    Adam opt(model->parameters(), {.lr = 0.01});
-    LinkRun run{*model, opt, rng, split, targets};
-    std::vector<double> losses;
-    train_link(run, 1, 150, 0, [&](const EpochLog& e) { losses.push_back(e.loss); });
-    INFO(kind, " on ", b, " blocks");
-    CHECK(losses.back() < 0.8 * losses.front());
-    const LinkScores test = evaluate_links(*model, split.test_pos, split.test_neg);
-    // Chance is 0.5; the bound above is 0.75 (2 blocks) and 0.94 (8 blocks).
-    CHECK(test.auc > (b == 2 ? 0.6 : 0.85));
-    CHECK(test.ap > (b == 2 ? 0.55 : 0.8));
-  }
+    const Graph g = blocks(b, 3);
+    const LinkSplit split = mask_test_edges(g, 3);
+    const LinkTargets targets = make_link_targets(split, Decoder::fused);
+    for (const std::string kind : {"gae", "vgae"}) {
+      Rng rng(11);
+      auto model = make_link_model(kind, split.adj_norm, g.features_or_identity(), kPaperSizes, rng);
+      Adam opt(model->parameters(), {.lr = 0.01});
+      LinkRun run{*model, opt, rng, split, targets};
+      std::vector<double> losses;
+      train_link(run, 1, 150, 0, [&](const EpochLog& e) { losses.push_back(e.loss); });
+      INFO(kind, " on ", b, " blocks");
+      CHECK(losses.back() < 0.8 * losses.front());
+      const LinkScores test = evaluate_links(*model, split.test_pos, split.test_neg);
+      // Chance is 0.5; the bound above is 0.75 (2 blocks) and 0.94 (8 blocks).
+      CHECK(test.auc > (b == 2 ? 0.6 : 0.85));
+      CHECK(test.ap > (b == 2 ? 0.55 : 0.8));
+    }
   }
 }
 

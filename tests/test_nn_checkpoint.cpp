@@ -150,14 +150,16 @@ TEST_CASE("checkpoint: wrong magic and wrong version are named") {
   CHECK_THROWS_WITH_AS(load_checkpoint(dir.file("magic.ckpt")),
                        ("checkpoint " + dir.file("magic.ckpt") +
                         ": not a vgrad checkpoint (byte 0: expected magic 'VGRADCKP', "
-                        "found 'XGRADCKP')").c_str(),
+                        "found 'XGRADCKP')")
+                           .c_str(),
                        Error);
   std::string version = bytes;
   version[8] = 2;
   write_bytes(dir.file("version.ckpt"), version);
   CHECK_THROWS_WITH_AS(load_checkpoint(dir.file("version.ckpt")),
                        ("checkpoint " + dir.file("version.ckpt") +
-                        ": version 2 at byte 8, this build reads version 1").c_str(),
+                        ": version 2 at byte 8, this build reads version 1")
+                           .c_str(),
                        Error);
 }
 

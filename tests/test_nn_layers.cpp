@@ -94,7 +94,8 @@ TEST_CASE("GraphConv: Glorot range, no bias by default, shape errors name both s
   CHECK(largest > 0.9f * range);  // 140 draws: a much narrower range would be a wrong formula
   CHECK_THROWS_WITH_AS(layer.forward(Tensor::zeros({4, 10})),
                        "GraphConv(10 -> 14): features are [4, 10], expected [5, 10] "
-                       "(A_hat is [5, 5])", Error);
+                       "(A_hat is [5, 5])",
+                       Error);
   CHECK_THROWS_AS(GraphConv(Csr::from_coo(2, 3, {}, {}, {}), 1, 1, rng), Error);
 }
 
@@ -126,7 +127,8 @@ TEST_CASE("Module: dotted names, lookup, train/eval reach children, bad names re
   CHECK(mlp.parameter("2.bias").shape() == Shape{1});
   CHECK_THROWS_WITH_AS(mlp.parameter("1.weight"),
                        "Module: no parameter '1.weight' (have: 0.weight, 0.bias, 2.weight, "
-                       "2.bias)", Error);
+                       "2.bias)",
+                       Error);
   mlp.eval();
   for (auto& [_, child] : mlp.children()) CHECK_FALSE(child->is_training());
   mlp.train();

@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "autograd/random.h"
 #include "autograd/check.h"
+#include "autograd/random.h"
 #include "nn/metrics.h"
 
 using namespace vgrad;
@@ -61,7 +61,8 @@ TEST_CASE("roc_auc: equals the pairwise count on 2000 random scores with many ti
     for (size_t j = 0; j < s.size(); ++j)
       if (y[i] == 1 && y[j] == 0) {
         pairs += 1;
-        wins += s[i] > s[j] ? 1.0 : s[i] == s[j] ? 0.5 : 0.0;
+        wins += s[i] > s[j] ? 1.0 : s[i] == s[j] ? 0.5
+                                                 : 0.0;
       }
   CHECK(roc_auc(s, y) == doctest::Approx(wins / pairs).epsilon(1e-12));
 }

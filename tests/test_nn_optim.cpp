@@ -1,8 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <cmath>
 #include <filesystem>
-#include <unistd.h>
 
 #include "nn/nn.h"
 
@@ -111,7 +111,8 @@ TEST_CASE("clip_grad_norm: returns the global norm and rescales only above max_n
 
 TEST_CASE("Optimizer state: resuming from a checkpoint continues bit-identically") {
   const std::string path = (std::filesystem::temp_directory_path() /
-                            ("vgrad_optim_" + std::to_string(getpid()))).string();
+                            ("vgrad_optim_" + std::to_string(getpid())))
+                               .string();
   auto build = [] {
     Rng rng(21);
     auto mlp = std::make_shared<Sequential>();
@@ -169,10 +170,12 @@ TEST_CASE("Optimizer state: a different optimizer or parameter list is refused")
   Adam two({p, q});
   CHECK_THROWS_WITH_AS(two.load_from(ckpt),
                        "checkpoint (in memory): optimizer state 'optim.' is for 1 parameters, this "
-                       "optimizer has 2 (a different model?)", Error);
+                       "optimizer has 2 (a different model?)",
+                       Error);
   Adam other_shape({q});
   CHECK_THROWS_WITH_AS(other_shape.load_from(ckpt),
                        "checkpoint (in memory): optimizer state 'optim.0.exp_avg' has shape [2] "
-                       "but parameter 0 has shape [3]", Error);
+                       "but parameter 0 has shape [3]",
+                       Error);
   CHECK(other_shape.steps(0) == 0);  // untouched
 }

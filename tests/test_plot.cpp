@@ -31,9 +31,15 @@ struct TempDir {
   fs::path path = fs::temp_directory_path() /
                   ("vgrad_test_plot_" + std::to_string(::getpid()) + "_" + std::to_string(counter()++));
   TempDir() { fs::remove_all(path), fs::create_directories(path); }
-  ~TempDir() { std::error_code ec; fs::remove_all(path, ec); }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
   std::string operator/(const std::string& name) const { return (path / name).string(); }
-  static int& counter() { static int c = 0; return c; }
+  static int& counter() {
+    static int c = 0;
+    return c;
+  }
 };
 
 struct Png {
@@ -58,7 +64,10 @@ bool near(Rgb a, Rgb b, int tolerance = 2) {
 }
 
 // Centroid and count of the pixels near colour c with x < x_end (the plot area, not the legend).
-struct Blob { double x = 0, y = 0; int count = 0; };
+struct Blob {
+  double x = 0, y = 0;
+  int count = 0;
+};
 Blob find_colour(const Png& png, Rgb c, int x_end) {
   Blob b;
   for (int y = 0; y < png.height; ++y)
@@ -114,7 +123,7 @@ std::vector<float> along(const std::vector<double>& u, const std::vector<double>
 
 TEST_CASE("pca_2d: recovers known directions, ordered by variance, with the sign convention") {
   const std::vector<double> u = {1, 3, -2, 0.5}, w = {3, 0, 1, -2};  // u . w = 0
-  for (double flip : {1.0, -1.0}) {  // flipping the data direction must not flip the component
+  for (double flip : {1.0, -1.0}) {                                  // flipping the data direction must not flip the component
     CAPTURE(flip);
     std::vector<double> fu = u, fw = w;
     for (int j = 0; j < 4; ++j) fu[j] *= flip, fw[j] *= flip;

@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "models/registry.h"
 #include "models/image_training.h"
+#include "models/registry.h"
 #include "tools/train/train.h"
 
 using namespace vgrad;

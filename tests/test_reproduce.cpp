@@ -32,9 +32,9 @@ std::string slurp(const std::string& path) {
 TEST_CASE("reproduce: every Table 1 method has the paper's six numbers") {
   const auto& methods = vgrad::tools::table1_methods();
   REQUIRE(methods.size() == 6);
-  CHECK(methods[0].paper[0][0] == 84.6);   // SC on Cora, AUC
-  CHECK(methods[5].paper[2][1] == 94.7);   // VGAE on Pubmed, AP
-  CHECK(methods[2].features == "none");    // GAE*
+  CHECK(methods[0].paper[0][0] == 84.6);  // SC on Cora, AUC
+  CHECK(methods[5].paper[2][1] == 94.7);  // VGAE on Pubmed, AP
+  CHECK(methods[2].features == "none");   // GAE*
 }
 
 TEST_CASE("reproduce: a finished cell is read back; other settings compute it again") {

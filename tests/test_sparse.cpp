@@ -33,7 +33,7 @@ TEST_CASE("Csr::from_coo sums duplicates, sorts columns and validates indices") 
   auto a = Csr::from_coo(3, 4, {2, 0, 2, 0, 2}, {1, 3, 1, 0, 0}, {1, 2, 3, 4, 5});
   CHECK(a->row_ptr() == std::vector<int64_t>{0, 2, 2, 4});  // row 1 is empty
   CHECK(a->col_idx() == std::vector<int32_t>{0, 3, 0, 1});
-  CHECK(a->values() == std::vector<float>{4, 2, 5, 4});    // (2,1) = 1 + 3
+  CHECK(a->values() == std::vector<float>{4, 2, 5, 4});  // (2,1) = 1 + 3
   CHECK(a->nnz() == 4);
   CHECK_THROWS_WITH_AS(Csr::from_coo(3, 4, {0, 3}, {0, 0}, {1, 1}),
                        "csr: entry 1 at (3, 0) is outside the shape [3, 4]", Error);

@@ -96,7 +96,8 @@ TEST_CASE("spectral: isolated nodes embed to zero; each component's trivial vect
   CHECK_THROWS_WITH_AS(spectral_embedding(*a, 11, again),
                        "spectral_embedding: dims = 11 but this graph allows 1..10 (14 nodes, 2 "
                        "isolated, 2 components with edges: nodes - isolated - components "
-                       "non-trivial eigenvectors)", Error);
+                       "non-trivial eigenvectors)",
+                       Error);
 }
 
 TEST_CASE("spectral: the same seed gives the same bits") {
@@ -134,7 +135,10 @@ TEST_CASE("spectral: only the training graph is seen (held-out edges changed, em
 
 TEST_CASE("spectral: on Cora's training graph, A_hat v = lambda v to 1e-4 for all 128 vectors") {
   const std::string dir = vgrad::testing::real_data("planetoid-text/cora");
-  if (dir.empty()) { MESSAGE("data/planetoid-text/cora absent: run `make data` to include this test"); return; }
+  if (dir.empty()) {
+    MESSAGE("data/planetoid-text/cora absent: run `make data` to include this test");
+    return;
+  }
   Graph g = load_graph_dataset("cora", dir);
   const LinkSplit split = mask_test_edges(g, 0);
   Rng rng(0);

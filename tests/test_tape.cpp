@@ -18,8 +18,8 @@ TEST_CASE("tape: x*x receives both contributions; repeated backward accumulates"
 
 TEST_CASE("tape: a diamond (one node feeding two paths) is walked once, in order") {
   Tensor x = Tensor::from({2}, {0.5f, -1.0f}, true);
-  Tensor h = exp(x);                 // used by both branches
-  Tensor y = sum(add(mul(h, h), h)); // y = e^2x + e^x  => dy/dx = 2e^2x + e^x
+  Tensor h = exp(x);                  // used by both branches
+  Tensor y = sum(add(mul(h, h), h));  // y = e^2x + e^x  => dy/dx = 2e^2x + e^x
   y.backward();
   for (int i = 0; i < 2; ++i) {
     const double v = x.at(i);

@@ -71,7 +71,7 @@ TEST_CASE("train: graph JSON has every field, per seed and as mean/std") {
   const double acc0 = r["runs"][0]["clustering"]["acc"], acc1 = r["runs"][1]["clustering"]["acc"];
   CHECK(r["clustering"]["acc"].get<double>() == doctest::Approx((acc0 + acc1) / 2));
   CHECK(r["clustering"]["acc_std"].get<double>() == doctest::Approx(std::fabs(acc0 - acc1) / 2));
-  CHECK(acc0 > 0.5);  // three planted classes, separable: better than chance (1/3)
+  CHECK(acc0 > 0.5);                  // three planted classes, separable: better than chance (1/3)
   CHECK(json::parse(r.dump()) == r);  // what stdout carries parses back
 }
 
@@ -179,7 +179,9 @@ TEST_CASE("train: 1 and 2 threads agree on test AUC/AP within 1e-4") {
 
 TEST_CASE("train: each GEMM backend repeats its bits; the two agree within 1e-3") {
   // The runners set the backend for the process: give the later cases back $VGRAD_GEMM/auto.
-  struct Restore { ~Restore() { kernels::set_gemm_backend(std::string()); } } restore;
+  struct Restore {
+    ~Restore() { kernels::set_gemm_backend(std::string()); }
+  } restore;
   std::map<std::string, json> graph, image;
   vgrad::testing::TempDir dir;
   for (const std::string backend : {"openblas", "onednn"}) {

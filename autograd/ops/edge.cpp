@@ -36,8 +36,8 @@ constexpr int64_t kRowsPerTask = 32;
 Tensor spmm(const CsrPtr& pattern, const Tensor& values, const Tensor& x) {
   const int64_t heads = edge_heads("spmm", pattern, values, "values");
   const int64_t d = head_width("spmm", x, heads, "X");
-  check(pattern->cols() == x.rows(), "spmm: the pattern is ", pattern->shape_str(),
-        " but X is ", x.shape_str(), ": X needs ", pattern->cols(), " rows");
+  check(pattern->cols() == x.rows(), "spmm: the pattern is ", pattern->shape_str(), " but X is ",
+        x.shape_str(), ": X needs ", pattern->cols(), " rows");
   const int64_t n = pattern->rows(), width = x.cols();
   Tensor y = Tensor::empty({n, width});
   const auto& rp = pattern->row_ptr();
@@ -60,12 +60,12 @@ Tensor spmm(const CsrPtr& pattern, const Tensor& values, const Tensor& x) {
   const int64_t sd_heads = values.dim() == 1 ? 0 : heads;
   return record("spmm_values", y, {values, x},
                 [pattern, sd_heads](const Tensor& gy, const Inputs& in, Grads& g) {
-                  if (g.wants(0)) g.add(0, sddmm(pattern, gy, in[1], sd_heads));
-                  if (g.wants(1)) {
-                    const Csr::EdgeTranspose& t = pattern->edge_transpose();
-                    g.add(1, spmm(t.pattern, index_select(in[0], t.edge_order), gy));
-                  }
-                });
+    if (g.wants(0)) g.add(0, sddmm(pattern, gy, in[1], sd_heads));
+    if (g.wants(1)) {
+      const Csr::EdgeTranspose& t = pattern->edge_transpose();
+      g.add(1, spmm(t.pattern, index_select(in[0], t.edge_order), gy));
+    }
+  });
 }
 
 // sddmm: s[e, h] = A[row(e), h] . B[col(e), h]
@@ -79,8 +79,7 @@ Tensor sddmm(const CsrPtr& pattern, const Tensor& a, const Tensor& b, int64_t he
   head_width("sddmm", b, h_count, "B");
   check(a.rows() == pattern->rows() && b.rows() == pattern->cols() && a.cols() == b.cols(),
         "sddmm: the pattern is ", pattern->shape_str(), " but A is ", a.shape_str(), " and B is ",
-        b.shape_str(), ": expected A [", pattern->rows(), ", k] and B [", pattern->cols(),
-        ", k]");
+        b.shape_str(), ": expected A [", pattern->rows(), ", k] and B [", pattern->cols(), ", k]");
   const int64_t e_count = pattern->nnz(), width = a.cols();
   Tensor s = heads == 0 ? Tensor::empty({e_count}) : Tensor::empty({e_count, heads});
   const auto& rp = pattern->row_ptr();
@@ -132,11 +131,13 @@ Tensor edge_row_sum(const CsrPtr& pattern, const Tensor& v) {
 // edge_broadcast: v[e, h] = r[row(e), h];  dr[i, h] = sum_e in row i  dv[e, h]
 Tensor edge_broadcast(const CsrPtr& pattern, const Tensor& r) {
   check(pattern != nullptr, "edge_broadcast: the pattern is null");
-  check((r.dim() == 1 || r.dim() == 2) && r.size(0) == pattern->rows(), "edge_broadcast: ",
-        "row values are ", r.shape_str(), " but the pattern is ", pattern->shape_str(),
-        ": expected [", pattern->rows(), "] or [", pattern->rows(), ", heads]");
+  check((r.dim() == 1 || r.dim() == 2) && r.size(0) == pattern->rows(),
+        "edge_broadcast: ", "row values are ", r.shape_str(), " but the pattern is ",
+        pattern->shape_str(), ": expected [", pattern->rows(), "] or [", pattern->rows(),
+        ", heads]");
   const int64_t heads = r.dim() == 1 ? 1 : r.size(1), n = pattern->rows();
-  Tensor v = r.dim() == 1 ? Tensor::empty({pattern->nnz()}) : Tensor::empty({pattern->nnz(), heads});
+  Tensor v =
+      r.dim() == 1 ? Tensor::empty({pattern->nnz()}) : Tensor::empty({pattern->nnz(), heads});
   const auto& rp = pattern->row_ptr();
   const float* pr = r.data();
   float* pv = v.data();

@@ -37,8 +37,8 @@ void group_by_row(const std::vector<int32_t>& row_of, int64_t rows, std::vector<
 }
 
 void check_table(const char* op, const char* name, const Tensor& t, int64_t rows) {
-  check(t.dim() == 2 && t.rows() == rows, op, ": ", name, " must be [", rows, ", D] for these pairs, got ",
-        t.shape_str());
+  check(t.dim() == 2 && t.rows() == rows, op, ": ", name, " must be [", rows,
+        ", D] for these pairs, got ", t.shape_str());
 }
 
 }  // namespace
@@ -58,15 +58,14 @@ Tensor embedding(const Tensor& table, const RowIndex& rows) {
   const int64_t* r = rows->data();
 #pragma omp parallel for schedule(static) if (b * d >= kernels::kParallelMin)
   for (int64_t k = 0; k < b; ++k) std::memcpy(dst + k * d, src + r[k] * d, d * sizeof(float));
-  return record("embedding", y, {table}, [rows](const Tensor& gy, const Inputs&, Grads& g) {
-    g.add_rows(0, rows, gy);
-  });
+  return record("embedding", y, {table},
+                [rows](const Tensor& gy, const Inputs&, Grads& g) { g.add_rows(0, rows, gy); });
 }
 
 // X[rows[k]] += Y[k];  dY[k] = dX[rows[k]] (an embedding). Serial: repeated rows add in order.
 Tensor embedding_dense_backward(const Tensor& y, const RowIndex& rows, int64_t num_rows) {
-  check(y.dim() == 2 && y.rows() == (int64_t)rows->size(), "embedding_dense_backward: ",
-        rows->size(), " rows but values of shape ", y.shape_str());
+  check(y.dim() == 2 && y.rows() == (int64_t)rows->size(),
+        "embedding_dense_backward: ", rows->size(), " rows but values of shape ", y.shape_str());
   check_rows("embedding_dense_backward", *rows, num_rows);
   const int64_t d = y.cols();
   Tensor x = Tensor::zeros({num_rows, d});
@@ -75,15 +74,16 @@ Tensor embedding_dense_backward(const Tensor& y, const RowIndex& rows, int64_t n
     const float* src = y.data() + k * d;
     for (int64_t c = 0; c < d; ++c) dst[c] += src[c];
   }
-  return record("embedding_dense_backward", x, {y}, [rows](const Tensor& gx, const Inputs&, Grads& g) {
-    g.add(0, embedding(gx, rows));
-  });
+  return record(
+      "embedding_dense_backward", x, {y},
+      [rows](const Tensor& gx, const Inputs&, Grads& g) { g.add(0, embedding(gx, rows)); });
 }
 
 // rowdot: y[r] = sum_c A[r, c] B[r, c];  dA = dy[:, None] * B,  dB = dy[:, None] * A
 Tensor rowdot(const Tensor& a, const Tensor& b) {
-  check(a.dim() == 2 && a.shape() == b.shape(), "rowdot: expected two [N, D] tensors of one shape, got ",
-        a.shape_str(), " and ", b.shape_str());
+  check(a.dim() == 2 && a.shape() == b.shape(),
+        "rowdot: expected two [N, D] tensors of one shape, got ", a.shape_str(), " and ",
+        b.shape_str());
   const int64_t n = a.rows(), d = a.cols();
   Tensor y = Tensor::empty({n});
   const float *pa = a.data(), *pb = b.data();
@@ -100,8 +100,8 @@ std::shared_ptr<const Pairs> Pairs::make(int64_t rows_a, int64_t rows_b, std::ve
                                          std::vector<int32_t> b) {
   check(a.size() == b.size(), "Pairs: ", a.size(), " a-indices but ", b.size(), " b-indices");
   for (size_t t = 0; t < a.size(); ++t)
-    check(a[t] >= 0 && a[t] < rows_a && b[t] >= 0 && b[t] < rows_b, "Pairs: pair ", t, " (",
-          a[t], ", ", b[t], ") is out of range for ", rows_a, " x ", rows_b, " rows");
+    check(a[t] >= 0 && a[t] < rows_a && b[t] >= 0 && b[t] < rows_b, "Pairs: pair ", t, " (", a[t],
+          ", ", b[t], ") is out of range for ", rows_a, " x ", rows_b, " rows");
   auto p = std::make_shared<Pairs>();
   p->rows_a = rows_a, p->rows_b = rows_b;
   p->a = std::move(a), p->b = std::move(b);
@@ -110,7 +110,8 @@ std::shared_ptr<const Pairs> Pairs::make(int64_t rows_a, int64_t rows_b, std::ve
   return p;
 }
 
-// pair_dot: y[t] = A[a_t] . B[b_t];  dA = pair_scatter(dy, B, a-side), dB = pair_scatter(dy, A, b-side)
+// pair_dot: y[t] = A[a_t] . B[b_t];  dA = pair_scatter(dy, B, a-side), dB = pair_scatter(dy, A,
+// b-side)
 Tensor pair_dot(const Tensor& a, const Tensor& b, const PairsPtr& pairs) {
   check_table("pair_dot", "A", a, pairs->rows_a);
   check_table("pair_dot", "B", b, pairs->rows_b);
@@ -122,7 +123,8 @@ Tensor pair_dot(const Tensor& a, const Tensor& b, const PairsPtr& pairs) {
   const int32_t *ia = pairs->a.data(), *ib = pairs->b.data();
   float* py = y.data();
 #pragma omp parallel for schedule(static) if (t_count * d >= kernels::kParallelMin)
-  for (int64_t t = 0; t < t_count; ++t) py[t] = dot(pa + (int64_t)ia[t] * d, pb + (int64_t)ib[t] * d, d);
+  for (int64_t t = 0; t < t_count; ++t)
+    py[t] = dot(pa + (int64_t)ia[t] * d, pb + (int64_t)ib[t] * d, d);
   return record("pair_dot", y, {a, b}, [pairs](const Tensor& gy, const Inputs& in, Grads& g) {
     if (g.wants(0)) g.add(0, pair_scatter(gy, in[1], pairs, PairSide::a));
     if (g.wants(1)) g.add(1, pair_scatter(gy, in[0], pairs, PairSide::b));
@@ -156,7 +158,8 @@ Tensor pair_scatter(const Tensor& w, const Tensor& x, const PairsPtr& pairs, Pai
       for (int64_t c = 0; c < d; ++c) dst[c] += wt * src[c];
     }
   }
-  return record("pair_scatter", y, {w, x}, [pairs, onto_a](const Tensor& gy, const Inputs& in, Grads& g) {
+  return record("pair_scatter", y, {w, x},
+                [pairs, onto_a](const Tensor& gy, const Inputs& in, Grads& g) {
     if (g.wants(0)) g.add(0, onto_a ? pair_dot(gy, in[1], pairs) : pair_dot(in[1], gy, pairs));
     if (g.wants(1)) g.add(1, pair_scatter(in[0], gy, pairs, onto_a ? PairSide::b : PairSide::a));
   });

@@ -23,8 +23,8 @@ Tensor index_select(const Tensor& x, const IndexPtr& idx) {
   const int64_t rows = x.size(0), w = row_width(x), k_count = (int64_t)idx->size();
   const int64_t* pi = idx->data();
   for (int64_t k = 0; k < k_count; ++k)
-    check(pi[k] >= 0 && pi[k] < rows, "index_select: index ", k, " is ", pi[k],
-          ", outside the ", rows, " rows of x ", x.shape_str());
+    check(pi[k] >= 0 && pi[k] < rows, "index_select: index ", k, " is ", pi[k], ", outside the ",
+          rows, " rows of x ", x.shape_str());
   Shape out = x.shape();
   out[0] = k_count;
   Tensor y = Tensor::empty(out);

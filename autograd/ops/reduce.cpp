@@ -14,7 +14,9 @@ int64_t normalize_axis(const char* op, const Tensor& x, int64_t axis) {
 }
 
 // View x as [outer, len, inner] around `axis`.
-struct AxisView { int64_t outer = 1, len = 1, inner = 1; };
+struct AxisView {
+  int64_t outer = 1, len = 1, inner = 1;
+};
 AxisView around(const Shape& s, int64_t axis) {
   AxisView v;
   for (int64_t k = 0; k < (int64_t)s.size(); ++k)
@@ -24,8 +26,10 @@ AxisView around(const Shape& s, int64_t axis) {
 
 Shape reduced_shape(const Shape& s, int64_t axis, bool keepdim) {
   Shape out = s;
-  if (keepdim) out[axis] = 1;
-  else out.erase(out.begin() + axis);
+  if (keepdim)
+    out[axis] = 1;
+  else
+    out.erase(out.begin() + axis);
   return out;
 }
 
@@ -39,8 +43,7 @@ Tensor scaled_sum(const char* op, const Tensor& x, double scale) {
   });
 }
 
-Tensor scaled_axis_sum(const char* op, const Tensor& x, int64_t axis, bool keepdim,
-                       double scale) {
+Tensor scaled_axis_sum(const char* op, const Tensor& x, int64_t axis, bool keepdim, double scale) {
   axis = normalize_axis(op, x, axis);
   const AxisView v = around(x.shape(), axis);
   Tensor y = Tensor::empty(reduced_shape(x.shape(), axis, keepdim));

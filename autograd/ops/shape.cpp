@@ -32,8 +32,8 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
     }
   }
   if (infer >= 0) {
-    check(known > 0 && x.numel() % known == 0, "reshape: cannot reshape ", x.shape_str(),
-          " to ", shape_str(shape));
+    check(known > 0 && x.numel() % known == 0, "reshape: cannot reshape ", x.shape_str(), " to ",
+          shape_str(shape));
     s[infer] = x.numel() / known;
   }
   check(numel_of(s) == x.numel(), "reshape: cannot reshape ", x.shape_str(), " (", x.numel(),

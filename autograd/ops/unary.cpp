@@ -49,8 +49,9 @@ Tensor unary(const char* op, const Tensor& x, F f, Derivative d) {
 
 // neg: y = -x;  dL/dx = -gy
 Tensor neg(const Tensor& x) {
-  return unary("neg", x, [](float v) { return -v; },
-               [](const Tensor& gy, const Tensor&, const Tensor&) { return neg(gy); });
+  return unary(
+      "neg", x, [](float v) { return -v; },
+      [](const Tensor& gy, const Tensor&, const Tensor&) { return neg(gy); });
 }
 // exp: y = e^x;  dL/dx = gy * y
 Tensor exp(const Tensor& x) {
@@ -59,39 +60,40 @@ Tensor exp(const Tensor& x) {
 }
 // log: y = ln x;  dL/dx = gy / x   (x <= 0 gives -inf/NaN, as in every framework)
 Tensor log(const Tensor& x) {
-  return unary("log", x, [](float v) { return std::log(v); },
-               [](const Tensor& gy, const Tensor& x, const Tensor&) { return gy / x; });
+  return unary(
+      "log", x, [](float v) { return std::log(v); },
+      [](const Tensor& gy, const Tensor& x, const Tensor&) { return gy / x; });
 }
 // square: y = x^2;  dL/dx = gy * 2x
 Tensor square(const Tensor& x) {
-  return unary("square", x, [](float v) { return v * v; },
-               [](const Tensor& gy, const Tensor& x, const Tensor&) { return gy * (x * 2.0f); });
+  return unary(
+      "square", x, [](float v) { return v * v; },
+      [](const Tensor& gy, const Tensor& x, const Tensor&) { return gy * (x * 2.0f); });
 }
 // sqrt: y = x^(1/2);  dL/dx = gy * 0.5 / y
 Tensor sqrt(const Tensor& x) {
-  return unary("sqrt", x, [](float v) { return std::sqrt(v); },
-               [](const Tensor& gy, const Tensor&, const Tensor& y) { return gy * 0.5f / y; });
+  return unary(
+      "sqrt", x, [](float v) { return std::sqrt(v); },
+      [](const Tensor& gy, const Tensor&, const Tensor& y) { return gy * 0.5f / y; });
 }
 // relu: y = max(x, 0);  dL/dx = gy where x > 0   (0 at the kink, as PyTorch). Written so
 // that NaN passes through (NaN < 0 is false): a diverged run must not be silently repaired.
 Tensor relu(const Tensor& x) {
-  return unary("relu", x, [](float v) { return v < 0 ? 0.0f : v; },
-               [](const Tensor& gy, const Tensor& x, const Tensor&) {
-                 return step_mask(gy, x, 0.0f);
-               });
+  return unary(
+      "relu", x, [](float v) { return v < 0 ? 0.0f : v; },
+      [](const Tensor& gy, const Tensor& x, const Tensor&) { return step_mask(gy, x, 0.0f); });
 }
 // sigmoid: y = 1 / (1 + e^-x);  dL/dx = gy * y (1 - y)
 Tensor sigmoid(const Tensor& x) {
-  return unary("sigmoid", x, vecmath::sigmoid_array, [](const Tensor& gy, const Tensor&, const Tensor& y) {
-    return gy * (y * (1.0f - y));
-  });
+  return unary(
+      "sigmoid", x, vecmath::sigmoid_array,
+      [](const Tensor& gy, const Tensor&, const Tensor& y) { return gy * (y * (1.0f - y)); });
 }
 // tanh: y = tanh x;  dL/dx = gy * (1 - y^2)
 Tensor tanh(const Tensor& x) {
-  return unary("tanh", x, [](float v) { return std::tanh(v); },
-               [](const Tensor& gy, const Tensor&, const Tensor& y) {
-                 return gy * (1.0f - square(y));
-               });
+  return unary(
+      "tanh", x, [](float v) { return std::tanh(v); },
+      [](const Tensor& gy, const Tensor&, const Tensor& y) { return gy * (1.0f - square(y)); });
 }
 // softplus: y = log(1 + e^x);  dL/dx = gy * sigmoid(x)
 Tensor softplus(const Tensor& x) {
@@ -141,9 +143,8 @@ Tensor dropout(const Tensor& x, float p, bool train, Rng& rng) {
   const float* px = x.data();
   float* py = y.data();
   kernels::for_each_index(x.numel(), [&](int64_t i) { py[i] = px[i] * m[i]; });
-  return record("dropout", y, {x}, [mask](const Tensor& gy, const Inputs&, Grads& g) {
-    g.add(0, gy * mask);
-  });
+  return record("dropout", y, {x},
+                [mask](const Tensor& gy, const Inputs&, Grads& g) { g.add(0, gy * mask); });
 }
 
 }  // namespace vgrad

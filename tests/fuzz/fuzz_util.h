@@ -19,7 +19,8 @@ namespace vgrad::fuzz {
 inline const std::string& work_dir() {
   static const std::string& dir = *new std::string([] {
     const char* tmp = std::getenv("TMPDIR");
-    std::string base = tmp && *tmp ? tmp : std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp";
+    std::string base = tmp && *tmp ? tmp : std::filesystem::exists("/dev/shm") ? "/dev/shm"
+                                                                               : "/tmp";
     std::string d = base + "/vgrad_fuzz_" + std::to_string(::getpid());
     std::filesystem::create_directories(d);
     std::atexit([] { std::error_code ec; std::filesystem::remove_all(work_dir(), ec); });

@@ -41,11 +41,17 @@ static std::string saved(const fs::path& out, const Checkpoint& c) {
 }
 
 int main(int argc, char** argv) {
-  if (argc != 2) { std::fprintf(stderr, "usage: make_seeds OUT\n"); return 2; }
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: make_seeds OUT\n");
+    return 2;
+  }
   const fs::path out = argv[1];
 
   // IDX: 2 images of 3x2 pixels and 3 labels, plain and gzipped (the readers take both).
-  const std::string images = be32(2051) + be32(2) + be32(3) + be32(2) + std::string("\x00\x10\x20\x80\xc0\xff" "\x01\x02\x03\x04\x05\x06", 12);
+  const std::string images = be32(2051) + be32(2) + be32(3) + be32(2) + std::string(
+                                                                            "\x00\x10\x20\x80\xc0\xff"
+                                                                            "\x01\x02\x03\x04\x05\x06",
+                                                                            12);
   const std::string labels = be32(2049) + be32(3) + std::string("\x00\x05\x09", 3);
   put(out / "idx/images", images);
   put(out / "idx/labels", labels);
@@ -61,8 +67,9 @@ int main(int argc, char** argv) {
   const std::string rs = "\x1e";
   const std::string g_labels = "0\n1\n-1\n1\n";
   const std::string g_feats = "0 0 1.0\n1 2 0.5\n3 1 -2e-3\n";
-  const std::string g_meta = "# notes are free-form\nname toy\nnum_nodes 4\nnum_features 3\n"
-                             "num_classes 2\nnum_edges_undirected 3\nnum_feature_nonzeros 3\n";
+  const std::string g_meta =
+      "# notes are free-form\nname toy\nnum_nodes 4\nnum_features 3\n"
+      "num_classes 2\nnum_edges_undirected 3\nnum_feature_nonzeros 3\n";
   const std::string g_edges = "0 1\n1 2\n2 3\n";
   put(out / "graph_folder/edges_only", g_edges);
   put(out / "graph_folder/labels", g_edges + rs + g_labels);

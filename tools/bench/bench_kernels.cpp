@@ -39,7 +39,7 @@ double sgemm_gflops(int m, int k, int n, Rng& rng, double min_seconds) {
   Tensor c = Tensor::zeros({m, n});
   const double s = median_seconds(
       [&] {
-        kernels::sgemm(false, false, m, n, k, 1.0f, a.data(), k, b.data(), n, 0.0f, c.data(), n);
+    kernels::sgemm(false, false, m, n, k, 1.0f, a.data(), k, b.data(), n, 0.0f, c.data(), n);
       },
       5, min_seconds);
   return 2.0 * m * k * n / s / 1e9;
@@ -68,9 +68,9 @@ nlohmann::json decoder_timing(Rng& rng, bool quick) {
   Tensor z = randn({n, d}, rng, 0.3f, /*requires_grad=*/true);
   const double s = median_seconds(
       [&] {
-        z.zero_grad();
-        Tensor loss = inner_product_bce(z, labels, opt);
-        loss.backward();
+    z.zero_grad();
+    Tensor loss = inner_product_bce(z, labels, opt);
+    loss.backward();
       },
       quick ? 2 : 3, quick ? 0.5 : 2.0);
   const double flops = fused_decoder_flops(n, d, opt.tile);

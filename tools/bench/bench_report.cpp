@@ -56,7 +56,8 @@ namespace {
 void jobs_table(const Report& r, std::ostringstream& md) {
   md << "## Jobs\n\n";
   if (r.torch) {
-    md << "| job | threads | vgrad s/epoch | vgrad peak RSS (MiB) | PyTorch s/epoch (best) | PyTorch "
+    md << "| job | threads | vgrad s/epoch | vgrad peak RSS (MiB) | PyTorch s/epoch (best) | "
+          "PyTorch "
           "peak RSS (MiB) | vgrad / PyTorch | epochs per run (vgrad, PyTorch) | PyTorch, "
           "OpenBLAS pinned | PyTorch, OpenBLAS unpinned |\n"
           "|---|---|---|---|---|---|---|---|---|---|\n";
@@ -78,7 +79,8 @@ void jobs_table(const Report& r, std::ostringstream& md) {
      << cell_secs(r.cora_process) << " s wall | " << cell_rss(r.cora_process) << " | "
      << (r.torch ? "| | | " : "") << r.cora_process.epochs << (r.torch ? " | | |\n" : " |\n");
   if (!r.load_split.seconds.empty())
-    md << "| Load and split a 1M-node, 4M-edge edge list (`vgrad data edgelist:FILE`; target 2 s) | 1 | "
+    md << "| Load and split a 1M-node, 4M-edge edge list (`vgrad data edgelist:FILE`; target 2 s) "
+          "| 1 | "
        << cell_secs(r.load_split) << " s wall | " << cell_rss(r.load_split) << " | "
        << (r.torch ? "| | | " : "") << "-" << (r.torch ? " | | |\n" : " |\n");
   md << "\n";
@@ -121,7 +123,8 @@ void flops_table(const Report& r, std::ostringstream& md) {
      << fixed(vae_flops_per_sample(784, 400, 20) / 1e6, 2) << " MFLOP per sample, "
      << fixed(vae_flops_per_sample(784, 400, 20) * kMnistTrainImages / 1e9, 1)
      << " GFLOP per epoch, divided by the measured s/epoch. sgemm: `kernels::sgemm` on the "
-        "jobs' GEMM backend, row-major, no transposes, median call time. The sgemm and decoder timings run in their own "
+        "jobs' GEMM backend, row-major, no transposes, median call time. The sgemm and decoder "
+        "timings run in their own "
         "process just before each vgrad VAE run at the same thread count (the median over "
         "those runs is shown), so the ratios compare numbers taken under the same load.\n\n";
 }

@@ -33,8 +33,8 @@ struct JobRow {
 // taken just before a VAE run at that count, so the two see the same machine load.
 struct KernelRow {
   int threads = 1;
-  std::vector<double> sgemm_1024, sgemm_vae;            // GFLOP/s, the jobs' backend
-  std::string gemm;                                     // that backend's name
+  std::vector<double> sgemm_1024, sgemm_vae;  // GFLOP/s, the jobs' backend
+  std::string gemm;                           // that backend's name
   // The same two rates on each backend: [0] OpenBLAS, [1] oneDNN.
   std::vector<double> backend_1024[2], backend_vae[2];
   std::vector<double> decoder_gflops, decoder_seconds;  // fused decoder, forward + backward

@@ -157,10 +157,10 @@ void run_kernels_once(const Settings& s, KernelRow& row, const std::string& run)
   const json j = run_once(
       cell, "sgemm and fused decoder GFLOP/s, " + run, argv,
       [](const json& j, const Child&) {  // every field the page reads, or the run fails
-        j.at("sgemm_vae_gflops").get<double>();
-        j.at("decoder").at("seconds").get<double>();
-        j.at("decoder").at("gflops").get<double>();
-        return j.at("sgemm_1024_gflops").get<double>();
+    j.at("sgemm_vae_gflops").get<double>();
+    j.at("decoder").at("seconds").get<double>();
+    j.at("decoder").at("gflops").get<double>();
+    return j.at("sgemm_1024_gflops").get<double>();
       },
       "GFLOP/s sgemm 1024^3");
   if (!j.is_object()) {
@@ -201,11 +201,11 @@ void run_jobs(const Settings& s, Report& report) {
           }
           run_kernels_once(s, report.kernels.back(), run);
         }
-        run_once(row.vgrad, "vgrad " + run,
-                 vgrad_train(s, job.model, job.dataset, t, row.vgrad.epochs, job.encoder,
-                             job.hidden),
-                 vgrad_seconds);
-        if (!s.torch || (pubmed && rep > 1)) continue;  // PyTorch Pubmed: one run
+        run_once(
+            row.vgrad, "vgrad " + run,
+            vgrad_train(s, job.model, job.dataset, t, row.vgrad.epochs, job.encoder, job.hidden),
+            vgrad_seconds);
+        if (!s.torch || (pubmed && rep > 1)) continue;    // PyTorch Pubmed: one run
         if (std::string(job.encoder) != "gcn") continue;  // no PyTorch peer
         if (row.torch.epochs == 0) {
           row.torch.note =
@@ -227,9 +227,9 @@ void run_jobs(const Settings& s, Report& report) {
                  torch_script(s, job, t, row.torch.epochs, false), sec_per_epoch);
       }
       // PyTorch's row is its faster way (both are on the page).
-      const bool free_wins = !row.torch_free.seconds.empty() &&
-                             (row.torch_pinned.seconds.empty() ||
-                              row.torch_free.value() < row.torch_pinned.value());
+      const bool free_wins =
+          !row.torch_free.seconds.empty() &&
+          (row.torch_pinned.seconds.empty() || row.torch_free.value() < row.torch_pinned.value());
       const Cell& best = free_wins ? row.torch_free : row.torch_pinned;
       if (!best.seconds.empty()) {
         row.torch.seconds = best.seconds;
@@ -262,8 +262,9 @@ void run_cora_process(const Settings& s, Report& report) {
 void run_load_split(const Settings& s, Report& report) {
   Cell& cell = report.load_split;
   const int64_t n = s.quick ? 100000 : 1000000, e = 4 * n;
-  const std::string dir = (std::filesystem::temp_directory_path() /
-                           ("vgrad_bench_edges_" + std::to_string(::getpid()))).string();
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("vgrad_bench_edges_" + std::to_string(::getpid())))
+          .string();
   std::filesystem::create_directories(dir);
   const std::string path = dir + "/edges.txt";
   {  // streamed in 1 MB pieces: the bench parent must stay small (see run_child)
@@ -273,7 +274,8 @@ void run_load_split(const Settings& s, Report& report) {
     std::string buf;
     for (int64_t k = 0; k < e; ++k) {
       buf += std::to_string(rng.below(n)) + ' ' + std::to_string(rng.below(n)) + '\n';
-      if (buf.size() > (1 << 20) || k + 1 == e) std::fwrite(buf.data(), 1, buf.size(), f), buf.clear();
+      if (buf.size() > (1 << 20) || k + 1 == e)
+        std::fwrite(buf.data(), 1, buf.size(), f), buf.clear();
     }
     std::fclose(f);
   }

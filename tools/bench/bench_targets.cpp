@@ -30,91 +30,93 @@ std::vector<double> torch_ratios(const Report& r, const std::string& job) {
 }
 
 const std::vector<Target>& targets() {
-  static const std::vector<Target> table = {
-      {"VGAE Cora s/epoch / PyTorch's <= 0.25",
-       [](const Report& r) { return torch_ratios(r, "VGAE Cora"); }, ratio_text,
-       [](double x) { return x <= 0.25; }},
-      {"VGAE Cora whole process (200 epochs + evaluation, 2 threads) < 3 s wall",
-       [](const Report& r) { return std::vector<double>{r.cora_process.value()}; },
-       [](double v) { return fixed(v, 2) + " s"; }, [](double x) { return x < 3.0; }, false},
-      {"VAE MNIST s/epoch / PyTorch's <= 0.6",
-       [](const Report& r) { return torch_ratios(r, "VAE MNIST"); }, ratio_text,
-       [](double x) { return x <= 0.6; }},
-      {"VAE MNIST step GFLOP/s / measured sgemm 1024^3 GFLOP/s >= 50%",
-       [](const Report& r) {
-         std::vector<double> v;
-         for (int t : {1, 2}) {
-           const JobRow* row = find_job(r, "VAE MNIST", t);
-           const KernelRow* k = kernels_at(r, t);
-           v.push_back(row && k ? vae_gflops(row->vgrad) / median(k->sgemm_1024) : NAN);
-         }
-         return v;
-       },
-       percent_text, [](double x) { return x >= 0.5; }},
-      {"VAE MNIST step GFLOP/s / the oneDNN sgemm 1024^3 GFLOP/s >= 60%",
-       [](const Report& r) {
-         std::vector<double> v;
-         for (int t : {1, 2}) {
-           const JobRow* row = find_job(r, "VAE MNIST", t);
-           const KernelRow* k = kernels_at(r, t);
-           v.push_back(row && k ? vae_gflops(row->vgrad) / median(k->backend_1024[1]) : NAN);
-         }
-         return v;
-       },
-       percent_text, [](double x) { return x >= 0.6; }},
-      {"VGAE Cora ms/epoch at 2 threads <= 3.5",
-       [](const Report& r) {
-         const JobRow* cora = find_job(r, "VGAE Cora", 2);
-         return std::vector<double>{cora ? 1000 * cora->vgrad.value() : NAN};
-       },
-       [](double v) { return fixed(v, 2) + " ms"; }, [](double x) { return x <= 3.5; }, false},
+  static const std::vector<Target> table =
+      {
+          {"VGAE Cora s/epoch / PyTorch's <= 0.25",
+           [](const Report& r) { return torch_ratios(r, "VGAE Cora"); }, ratio_text,
+           [](double x) { return x <= 0.25; }},
+          {"VGAE Cora whole process (200 epochs + evaluation, 2 threads) < 3 s wall",
+           [](const Report& r) { return std::vector<double>{r.cora_process.value()}; },
+           [](double v) { return fixed(v, 2) + " s"; }, [](double x) { return x < 3.0; }, false},
+          {"VAE MNIST s/epoch / PyTorch's <= 0.6",
+           [](const Report& r) { return torch_ratios(r, "VAE MNIST"); }, ratio_text,
+           [](double x) { return x <= 0.6; }},
+          {"VAE MNIST step GFLOP/s / measured sgemm 1024^3 GFLOP/s >= 50%",
+           [](const Report& r) {
+    std::vector<double> v;
+    for (int t : {1, 2}) {
+      const JobRow* row = find_job(r, "VAE MNIST", t);
+      const KernelRow* k = kernels_at(r, t);
+      v.push_back(row && k ? vae_gflops(row->vgrad) / median(k->sgemm_1024) : NAN);
+    }
+    return v;
+           },
+           percent_text, [](double x) { return x >= 0.5; }},
+          {"VAE MNIST step GFLOP/s / the oneDNN sgemm 1024^3 GFLOP/s >= 60%",
+           [](const Report& r) {
+    std::vector<double> v;
+    for (int t : {1, 2}) {
+      const JobRow* row = find_job(r, "VAE MNIST", t);
+      const KernelRow* k = kernels_at(r, t);
+      v.push_back(row && k ? vae_gflops(row->vgrad) / median(k->backend_1024[1]) : NAN);
+    }
+    return v;
+           },
+           percent_text, [](double x) { return x >= 0.6; }},
+                                   {"VGAE Cora ms/epoch at 2 threads <= 3.5",
+                                    [](const Report& r) {
+    const JobRow* cora = find_job(r, "VGAE Cora", 2);
+    return std::vector<double>{cora ? 1000 * cora->vgrad.value() : NAN};
+                                    },
+                                    [](double v) { return fixed(v, 2) + " ms"; },
+                                    [](double x) { return x <= 3.5; }, false},
       {"VGAE Cora s/epoch / PyTorch's best <= 0.10",
        [](const Report& r) { return torch_ratios(r, "VGAE Cora"); }, ratio_text,
        [](double x) { return x <= 0.10; }},
       {"VGAE Pubmed exact loss s/epoch at 2 threads <= 0.1",
        [](const Report& r) {
-         const JobRow* pub = find_job(r, "VGAE Pubmed", 2);
-         return std::vector<double>{pub ? pub->vgrad.value() : NAN};
+    const JobRow* pub = find_job(r, "VGAE Pubmed", 2);
+    return std::vector<double>{pub ? pub->vgrad.value() : NAN};
        },
        [](double v) { return fixed(v, 3) + " s"; }, [](double x) { return x <= 0.1; }, false},
       {"VGAE Pubmed peak RSS < 150 MB (143 MiB)",
        [](const Report& r) {
-         double rss = NAN;
-         for (int t : {1, 2})
-           if (const JobRow* row = find_job(r, "VGAE Pubmed", t); row && !row->vgrad.seconds.empty())
-             rss = std::isnan(rss) ? row->vgrad.peak_rss_mib : std::max(rss, row->vgrad.peak_rss_mib);
-         return std::vector<double>{rss};
+    double rss = NAN;
+    for (int t : {1, 2})
+      if (const JobRow* row = find_job(r, "VGAE Pubmed", t); row && !row->vgrad.seconds.empty())
+        rss = std::isnan(rss) ? row->vgrad.peak_rss_mib : std::max(rss, row->vgrad.peak_rss_mib);
+    return std::vector<double>{rss};
        },
        [](double v) { return fixed(v, 0) + " MiB"; },
        [](double x) { return x * 1048576.0 < 150e6; }, false},
       {"VGAE Pubmed exact loss, 200 x s/epoch at 2 threads < 2 min",
        [](const Report& r) {
-         const JobRow* pub = find_job(r, "VGAE Pubmed", 2);
-         return std::vector<double>{pub ? 200 * pub->vgrad.value() / 60 : NAN};
+    const JobRow* pub = find_job(r, "VGAE Pubmed", 2);
+    return std::vector<double>{pub ? 200 * pub->vgrad.value() / 60 : NAN};
        },
        [](double v) { return fixed(v, 2) + " min"; }, [](double x) { return x < 2.0; }, false},
       {"VGAE Pubmed peak RSS < 400 MB (381 MiB)",
        [](const Report& r) {
-         double rss = NAN;
-         for (int t : {1, 2})
-           if (const JobRow* row = find_job(r, "VGAE Pubmed", t); row && !row->vgrad.seconds.empty())
-             rss = std::isnan(rss) ? row->vgrad.peak_rss_mib : std::max(rss, row->vgrad.peak_rss_mib);
-         return std::vector<double>{rss};
+    double rss = NAN;
+    for (int t : {1, 2})
+      if (const JobRow* row = find_job(r, "VGAE Pubmed", t); row && !row->vgrad.seconds.empty())
+        rss = std::isnan(rss) ? row->vgrad.peak_rss_mib : std::max(rss, row->vgrad.peak_rss_mib);
+    return std::vector<double>{rss};
        },
        [](double v) { return fixed(v, 0) + " MiB"; },
        [](double x) { return x * 1048576.0 < 400e6; }, false},
       {"GAE Cora, GAT encoder (8 heads x 8) s/epoch / the GCN encoder's <= 3",
        [](const Report& r) {
-         std::vector<double> v;
-         for (int t : {1, 2}) {
-           const JobRow* gat = find_job(r, "GAE Cora, GAT encoder (8 heads x 8)", t);
-           const JobRow* gcn = find_job(r, "GAE Cora", t);
-           v.push_back(gat && gcn ? gat->vgrad.value() / gcn->vgrad.value() : NAN);
-         }
-         return v;
+    std::vector<double> v;
+    for (int t : {1, 2}) {
+      const JobRow* gat = find_job(r, "GAE Cora, GAT encoder (8 heads x 8)", t);
+      const JobRow* gcn = find_job(r, "GAE Cora", t);
+      v.push_back(gat && gcn ? gat->vgrad.value() / gcn->vgrad.value() : NAN);
+    }
+    return v;
        },
        [](double v) { return fixed(v, 2) + "x"; }, [](double x) { return x <= 3.0; }},
-  };
+      };
   return table;
 }
 
@@ -141,13 +143,14 @@ std::vector<TargetResult> judge_targets(const Report& r) {
     const std::vector<double> v = t.values(r);
     const bool needs_torch = t.name.find("PyTorch") != std::string::npos;
     if (t.per_thread_count) {
-      res.measured = needs_torch && !r.torch ? "PyTorch not run (`make bench-torch`)"
-                                             : "1 thr: " + t.show(v[0]) + ", 2 thr: " + t.show(v[1]);
+      res.measured = needs_torch && !r.torch
+                         ? "PyTorch not run (`make bench-torch`)"
+                         : "1 thr: " + t.show(v[0]) + ", 2 thr: " + t.show(v[1]);
       res.verdict = judge(v[1], t.pass);
       const Verdict one = judge(v[0], t.pass);
-      res.verdict_text = one == res.verdict ? text_of(res.verdict)
-                                            : "2 thr: " + text_of(res.verdict) + "; 1 thr: " +
-                                                  text_of(one);
+      res.verdict_text = one == res.verdict
+                             ? text_of(res.verdict)
+                             : "2 thr: " + text_of(res.verdict) + "; 1 thr: " + text_of(one);
     } else {
       res.measured = std::isnan(v[0]) ? "-" : t.show(v[0]);
       res.verdict = judge(v[0], t.pass);

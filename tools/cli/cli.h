@@ -27,9 +27,8 @@ inline std::optional<int> parse_flags(CLI::App& app, int argc, char** argv) {
 inline CLI::Validator non_negative_integer() {
   return CLI::Validator(
       [](std::string& text) {
-        return text.find('-') == std::string::npos
-                   ? std::string()
-                   : "expected a non-negative integer, got " + text;
+    return text.find('-') == std::string::npos ? std::string()
+                                               : "expected a non-negative integer, got " + text;
       },
       "UINT");
 }
@@ -49,8 +48,10 @@ std::optional<int> check_flag_values(const CLI::App& app, Checks&& checks) {
 
 // --sep on train, data, eval and export: how edgelist:FILE splits its fields.
 inline void add_sep_flag(CLI::App& app, std::string& sep, const char* default_text) {
-  app.add_option("--sep", sep, std::string("edgelist:FILE field separator: auto (a comma if the "
-                 "first data line has one, else spaces/tabs), comma, tab or space") + default_text);
+  app.add_option("--sep", sep,
+                 std::string("edgelist:FILE field separator: auto (a comma if the "
+                             "first data line has one, else spaces/tabs), comma, tab or space") +
+                     default_text);
 }
 
 }  // namespace vgrad::tools

@@ -17,8 +17,8 @@
 #include "nn/atomic_file.h"
 #include "tools/bench/bench_rows.h"
 #include "tools/cli/cli.h"
-#include "tools/cli/gemm_flag.h"
 #include "tools/cli/commands.h"
+#include "tools/cli/gemm_flag.h"
 #include "tools/train/run_files.h"
 #include "tools/train/signals.h"
 
@@ -83,9 +83,10 @@ int cmd_bench(int argc, char** argv) {
   Settings s;
   std::string out = "runs/bench.md";
   bool no_scaling = false, kernels = false;
-  app.add_flag("--torch", s.torch,
-               "also run the PyTorch rows (Debian's python3-torch; `sh tools/bench/torch/install.sh` "
-               "installs it)");
+  app.add_flag(
+      "--torch", s.torch,
+      "also run the PyTorch rows (Debian's python3-torch; `sh tools/bench/torch/install.sh` "
+      "installs it)");
   app.add_option("--out", out, "where the Markdown goes")->capture_default_str();
   app.add_option("--repeats", s.repeats,
                  "runs per row; s/epoch is their median (default 3, 1 with --quick)")
@@ -106,8 +107,8 @@ int cmd_bench(int argc, char** argv) {
                "internal: print the sgemm/decoder timings at --threads as JSON")
       ->group("");
   VGRAD_PARSE(app, argc, argv);
-  if (auto code = check_flag_values(
-          app, [&] { ::vgrad::kernels::parse_gemm_backend(s.gemm, "--gemm"); }))
+  if (auto code =
+          check_flag_values(app, [&] { ::vgrad::kernels::parse_gemm_backend(s.gemm, "--gemm"); }))
     return *code;
   if (kernels) {
     ::vgrad::kernels::set_gemm_backend(::vgrad::kernels::parse_gemm_backend(s.gemm, "--gemm"));

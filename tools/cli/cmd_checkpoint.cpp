@@ -6,15 +6,15 @@
 
 #include "datasets/fields.h"
 #include "datasets/registry.h"
-#include "models/registry.h"
 #include "models/image_training.h"
 #include "models/iwae.h"
 #include "models/link_training.h"
+#include "models/registry.h"
 #include "nn/atomic_file.h"
-#include "tools/train/eval_report.h"
 #include "tools/cli/cli.h"
 #include "tools/cli/commands.h"
 #include "tools/plot/plot.h"
+#include "tools/train/eval_report.h"
 #include "tools/train/run_checks.h"
 #include "tools/train/run_files.h"
 #include "tools/train/train.h"
@@ -56,17 +56,21 @@ Restored restore(const std::string& path, std::string data_dir, std::string sep 
         " is a graph-embedding model; this build cannot restore it");
   if (model_kind != ModelKind::image) {
     if (sep.empty()) sep = r.meta.value("sep", "auto");
-    r.graph = load_graph_dataset(r.meta.at("dataset"), data_dir, EdgeListOptions{parse_separator(sep)});
+    r.graph =
+        load_graph_dataset(r.meta.at("dataset"), data_dir, EdgeListOptions{parse_separator(sep)});
     // The rows of the weights are the nodes as numbered at training: a file edited since
     // (ids added, removed or renamed) would pair embeddings with the wrong ids.
-    const std::vector<std::string> trained =
-        ckpt.meta.count("node_ids") ? split_lines(ckpt.get("node_ids")) : std::vector<std::string>{};
+    const std::vector<std::string> trained = ckpt.meta.count("node_ids")
+                                                 ? split_lines(ckpt.get("node_ids"))
+                                                 : std::vector<std::string>{};
     if (trained != r.graph.node_ids) {
       size_t k = 0;
-      while (k < trained.size() && k < r.graph.node_ids.size() && trained[k] == r.graph.node_ids[k]) ++k;
+      while (k < trained.size() && k < r.graph.node_ids.size() && trained[k] == r.graph.node_ids[k])
+        ++k;
       fail(path, ": the dataset's node ids differ from the ones this run was trained on (",
-           trained.size(), " ids then, ", r.graph.node_ids.size(), " now; first difference at node ", k,
-           "); was ", r.meta.at("dataset").get<std::string>(), " edited since?");
+           trained.size(), " ids then, ", r.graph.node_ids.size(),
+           " now; first difference at node ", k, "); was ", r.meta.at("dataset").get<std::string>(),
+           " edited since?");
     }
     TrainFlags as_trained;  // the sizes check_graph_run estimates from (no decoder in eval)
     as_trained.model = kind;
@@ -75,10 +79,13 @@ Restored restore(const std::string& path, std::string data_dir, std::string sep 
     as_trained.latent = r.meta.at("latent");
     as_trained.features = r.meta.value("features", "auto");
     check_graph_run(r.graph, as_trained);
-    r.split = std::make_unique<LinkSplit>(mask_test_edges(r.graph, r.meta.at("seed").get<uint64_t>()));
+    r.split =
+        std::make_unique<LinkSplit>(mask_test_edges(r.graph, r.meta.at("seed").get<uint64_t>()));
     const CsrPtr features = r.meta.value("features", "auto") == "none"
-                                ? Csr::identity(r.graph.num_nodes) : r.graph.features_or_identity();
-    GraphModelConfig c{.hidden = as_trained.hidden, .latent = r.meta.at("latent"),
+                                ? Csr::identity(r.graph.num_nodes)
+                                : r.graph.features_or_identity();
+    GraphModelConfig c{.hidden = as_trained.hidden,
+                       .latent = r.meta.at("latent"),
                        .encoder = r.meta.value("encoder", "gcn")};
     r.graph_model = make_link_model(kind, r.split->adj_norm, features, c, rng);
     r.graph_model->load_from(ckpt, "model.");
@@ -86,7 +93,8 @@ Restored restore(const std::string& path, std::string data_dir, std::string sep 
   } else {
     r.images = load_image_dataset(r.meta.at("dataset"), data_dir);
     // Checkpoints from before --recon trained on bce.
-    ImageModelConfig c{.hidden = r.meta.at("hidden"), .latent = r.meta.at("latent"),
+    ImageModelConfig c{.hidden = r.meta.at("hidden"),
+                       .latent = r.meta.at("latent"),
                        .recon = parse_recon(r.meta.value("recon", "bce"))};
     r.image_model = make_image_model(kind, r.images.test.images.cols(), c, rng);
     r.image_model->load_from(ckpt, "model.");
@@ -95,14 +103,17 @@ Restored restore(const std::string& path, std::string data_dir, std::string sep 
   return r;
 }
 
-void add_common(CLI::App& app, std::string& ckpt, std::string& data_dir, std::string* sep = nullptr) {
+void add_common(CLI::App& app, std::string& ckpt, std::string& data_dir,
+                std::string* sep = nullptr) {
   app.add_option("--checkpoint", ckpt, "a checkpoint written by vgrad train")->required();
   app.add_option("--data-dir", data_dir, "dataset folder (default $VGRAD_DATA_DIR or data)");
   if (sep) add_sep_flag(app, *sep, " (default: the training run's)");
 }
 
 std::optional<int> check_sep(const CLI::App& app, const std::string& sep) {
-  return check_flag_values(app, [&] { if (!sep.empty()) parse_separator(sep); });
+  return check_flag_values(app, [&] {
+    if (!sep.empty()) parse_separator(sep);
+  });
 }
 
 // An id as one CSV field: quoted (with "" for ") when it holds a comma, a quote or a space.
@@ -130,23 +141,28 @@ std::string npy_bytes(const Tensor& t) {
 }  // namespace
 
 int cmd_eval(int argc, char** argv) {
-  CLI::App app("Evaluate a checkpoint: test/validation AUC and AP (gae, vgae, sc) or the test "
-               "loss per sample (ae, vae), as JSON.", "vgrad eval");
+  CLI::App app(
+      "Evaluate a checkpoint: test/validation AUC and AP (gae, vgae, sc) or the test "
+      "loss per sample (ae, vae), as JSON.",
+      "vgrad eval");
   std::string ckpt, data_dir, sep;
   int64_t eval_negatives = 0;
   std::string iw_text;
   add_common(app, ckpt, data_dir, &sep);
   // --iw alone means K = 5000 (Burda et al.'s figure); --iw K chooses K.
-  CLI::Option* iw_option = app.add_option(
-      "--iw", iw_text, "vae: also the test negative log-likelihood (nats per image) by "
-      "importance sampling with K samples per image (the IWAE bound; default K 5000)")
-      ->expected(0, 1);
+  CLI::Option* iw_option =
+      app.add_option(
+             "--iw", iw_text,
+             "vae: also the test negative log-likelihood (nats per image) by "
+             "importance sampling with K samples per image (the IWAE bound; default K 5000)")
+          ->expected(0, 1);
   int64_t iw_images = 0;
   app.add_option("--iw-images", iw_images, "with --iw: only the first N test images (0: all)")
       ->capture_default_str();
   app.add_option("--eval-negatives", eval_negatives,
                  "gae/vgae: rank each test edge against K non-edges of the whole graph for "
-                 "Hits@K and MRR (0: against the split's test negatives)")->capture_default_str();
+                 "Hits@K and MRR (0: against the split's test negatives)")
+      ->capture_default_str();
   VGRAD_PARSE(app, argc, argv);
   if (auto code = check_sep(app, sep)) return *code;
   int64_t iw = 0;
@@ -158,8 +174,8 @@ int cmd_eval(int argc, char** argv) {
         if (iw_text.empty()) return;
         char* end = nullptr;
         iw = std::strtoll(iw_text.c_str(), &end, 10);
-        check(*end == 0 && iw >= 1 && iw <= 1000000, "--iw: expected a sample count 1..1000000, got '",
-              iw_text, "'");
+        check(*end == 0 && iw >= 1 && iw <= 1000000,
+              "--iw: expected a sample count 1..1000000, got '", iw_text, "'");
       }))
     return *code;
   {  // refused before any data is loaded
@@ -171,12 +187,16 @@ int cmd_eval(int argc, char** argv) {
           "no p(x))");
   }
   Restored r = restore(ckpt, data_dir, sep);
-  json out = {{"checkpoint", ckpt}, {"model", r.meta["model"]}, {"dataset", r.meta["dataset"]},
-              {"seed", r.meta["seed"]}, {"epoch", r.meta["epoch"]}};
+  json out = {{"checkpoint", ckpt},
+              {"model", r.meta["model"]},
+              {"dataset", r.meta["dataset"]},
+              {"seed", r.meta["seed"]},
+              {"epoch", r.meta["epoch"]}};
   if (r.graph_model) {
     const LinkScores test = evaluate_links(*r.graph_model, r.split->test_pos, r.split->test_neg);
     const LinkScores val = evaluate_links(*r.graph_model, r.split->val_pos, r.split->val_neg);
-    out.update({{"test_auc", test.auc}, {"test_ap", test.ap}, {"val_auc", val.auc}, {"val_ap", val.ap}});
+    out.update(
+        {{"test_auc", test.auc}, {"test_ap", test.ap}, {"val_auc", val.auc}, {"val_ap", val.ap}});
     const Tensor z = evaluation_embedding(*r.graph_model);
     const uint64_t seed = r.meta.at("seed").get<uint64_t>();
     out["ranking"] = ranking_json(z, *r.split, eval_negatives, seed);
@@ -200,7 +220,8 @@ int cmd_eval(int argc, char** argv) {
     out["test_nll_iw"] = iwae_nll(*vae, test, iw, iw_rng);
     out["iw_samples"] = iw;
     out["iw_images"] = test.size();
-    out["iw_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out["iw_seconds"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
   std::printf("%s\n", out.dump().c_str());
   return 0;
@@ -214,7 +235,8 @@ int cmd_sample(int argc, char** argv) {
   add_common(app, ckpt, data_dir);
   app.add_option("--out", out, "PNG file")->capture_default_str();
   app.add_option("--count", count, "images (1..1024)")->capture_default_str();
-  app.add_option("--seed", seed, "seed of the draws")->check(non_negative_integer())
+  app.add_option("--seed", seed, "seed of the draws")
+      ->check(non_negative_integer())
       ->capture_default_str();
   VGRAD_PARSE(app, argc, argv);
   if (auto code = check_flag_values(app, [&] {
@@ -234,14 +256,17 @@ int cmd_sample(int argc, char** argv) {
 }
 
 int cmd_export(int argc, char** argv) {
-  CLI::App app("Write node embeddings (gae, vgae: the mean, [N, Z]; sc: the spectral "
-               "embedding) or test-set latents "
-               "(ae, vae: [10000, Z]) as .npy or .csv (the csv adds each row's label).",
-               "vgrad export");
+  CLI::App app(
+      "Write node embeddings (gae, vgae: the mean, [N, Z]; sc: the spectral "
+      "embedding) or test-set latents "
+      "(ae, vae: [10000, Z]) as .npy or .csv (the csv adds each row's label).",
+      "vgrad export");
   std::string ckpt, data_dir, out, sep;
   add_common(app, ckpt, data_dir, &sep);
-  app.add_option("--out", out, "FILE.npy or FILE.csv (graphs with string or sparse ids: the csv's "
-                 "first column is the id; FILE.npy gets FILE.ids.txt, one id per row)")->required();
+  app.add_option("--out", out,
+                 "FILE.npy or FILE.csv (graphs with string or sparse ids: the csv's "
+                 "first column is the id; FILE.npy gets FILE.ids.txt, one id per row)")
+      ->required();
   VGRAD_PARSE(app, argc, argv);
   if (auto code = check_sep(app, sep)) return *code;
   const bool npy = out.size() > 4 && out.substr(out.size() - 4) == ".npy";

@@ -17,9 +17,14 @@ namespace {
 std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if ((unsigned char)c < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); out += b; }
-    else out += c;
+    if (c == '"' || c == '\\')
+      out += '\\', out += c;
+    else if ((unsigned char)c < 0x20) {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\u%04x", c);
+      out += b;
+    } else
+      out += c;
   }
   return out + "\"";
 }
@@ -52,13 +57,14 @@ std::string graph_json(const Graph& g, uint64_t seed) {
     << ", \"weighted\": " << (g.edge_weights.empty() ? "false" : "true")
     << ", \"renumbered_ids\": " << (g.node_ids.empty() ? "false" : "true")
     << ", \"edges\": " << g.edges.size() << ", \"classes\": " << g.num_classes
-    << ", \"label_counts\": " << json_array(counts) << ", \"unlabelled\": "
-    << (g.labels.empty() ? g.num_nodes : unlabelled)
+    << ", \"label_counts\": " << json_array(counts)
+    << ", \"unlabelled\": " << (g.labels.empty() ? g.num_nodes : unlabelled)
     << ", \"self_loops_dropped\": " << g.self_loops_dropped
-    << ", \"duplicate_edges_dropped\": " << g.duplicate_edges_dropped << ", \"split\": {\"seed\": "
-    << seed << ", \"train_edges\": " << s.train_pos.size() << ", \"val_edges\": "
-    << s.val_pos.size() << ", \"val_negatives\": " << s.val_neg.size() << ", \"test_edges\": "
-    << s.test_pos.size() << ", \"test_negatives\": " << s.test_neg.size() << "}}";
+    << ", \"duplicate_edges_dropped\": " << g.duplicate_edges_dropped
+    << ", \"split\": {\"seed\": " << seed << ", \"train_edges\": " << s.train_pos.size()
+    << ", \"val_edges\": " << s.val_pos.size() << ", \"val_negatives\": " << s.val_neg.size()
+    << ", \"test_edges\": " << s.test_pos.size() << ", \"test_negatives\": " << s.test_neg.size()
+    << "}}";
   return o.str();
 }
 
@@ -78,7 +84,8 @@ int cmd_data(int argc, char** argv) {
   add_sep_flag(app, sep, " (default auto)");
   VGRAD_PARSE(app, argc, argv);
   EdgeListOptions edge_list;
-  if (auto code = check_flag_values(app, [&] { edge_list.sep = parse_separator(sep); })) return *code;
+  if (auto code = check_flag_values(app, [&] { edge_list.sep = parse_separator(sep); }))
+    return *code;
 
   if (is_image_dataset(name)) {
     const ImageDataset d = load_image_dataset(name, data_dir);

@@ -1,7 +1,7 @@
 // vgrad gradcheck: the op table of autograd/gradcheck_cases.cpp (and nn's), one row per op;
 // --order 2 checks each op's second derivative the same way.
-#include "tools/cli/cli.h"
 #include <cstdio>
+#include "tools/cli/cli.h"
 
 #include "autograd/gradcheck.h"
 #include "nn/gradcheck_cases.h"
@@ -10,7 +10,8 @@
 namespace vgrad::tools {
 
 int cmd_gradcheck(int argc, char** argv) {
-  CLI::App app("Check every op's, layer's and loss's backward against central finite differences.", "vgrad gradcheck");
+  CLI::App app("Check every op's, layer's and loss's backward against central finite differences.",
+               "vgrad gradcheck");
   std::string only;
   int order = 1;
   app.add_option("--op", only, "check only the ops whose name contains this text");
@@ -31,9 +32,13 @@ int cmd_gradcheck(int argc, char** argv) {
     const GradcheckResult& r = row.result;
     // A fused kernel that refuses a second derivative says so; that is not a failure.
     std::printf("%-36s %12.3g %12.3g  %s\n", row.name.c_str(), r.max_abs_err, r.max_rel_err,
-                r.ok ? "pass" : r.refused ? "refused" : "FAIL");
-    if (r.refused) std::printf("    %s\n", r.worst.c_str()), refused++;
-    else if (!r.ok) std::printf("    %s\n", r.worst.c_str()), failed++;
+                r.ok        ? "pass"
+                : r.refused ? "refused"
+                            : "FAIL");
+    if (r.refused)
+      std::printf("    %s\n", r.worst.c_str()), refused++;
+    else if (!r.ok)
+      std::printf("    %s\n", r.worst.c_str()), failed++;
   }
   std::printf("%zu ops checked (order %d), %d failed, %d refused\n", cases.size(), order, failed,
               refused);

@@ -10,8 +10,8 @@
 #include "models/registry.h"
 #include "nn/atomic_file.h"
 #include "tools/cli/cli.h"
-#include "tools/cli/gemm_flag.h"
 #include "tools/cli/commands.h"
+#include "tools/cli/gemm_flag.h"
 #include "tools/train/run_files.h"
 #include "tools/train/train.h"
 
@@ -26,9 +26,12 @@ std::string default_help(T ModelDefaults::*field) {
   for (const ModelInfo& m : model_registry()) {
     const T v = m.defaults.*field;
     if (v == T{}) continue;
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == v; });
-    if (it == groups.end()) groups.push_back({v, m.name});
-    else it->second += "/" + m.name;
+    auto it =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == v; });
+    if (it == groups.end())
+      groups.push_back({v, m.name});
+    else
+      it->second += "/" + m.name;
   }
   std::string out;
   for (const auto& [v, names] : groups) {
@@ -69,57 +72,71 @@ void report_profile(const TrainFlags& f, nlohmann::json& result) {
   const std::string text = profile::format_table(rows) + summary;
   std::fprintf(stderr, "\n%s", text.c_str());
   if (!f.out.empty()) write_file_atomically(join_path(f.out, "profile.txt"), text);
-  result["profile"] = {{"steps", steps}, {"buffers_per_step", per_step},
-                       {"fresh_buffers_per_step", fresh}};
+  result["profile"] = {
+      {"steps", steps}, {"buffers_per_step", per_step}, {"fresh_buffers_per_step", fresh}};
 }
 
 }  // namespace
 
 int cmd_train(int argc, char** argv) {
-  CLI::App app("Train a model (image models on MNIST, graph models on a graph); prints progress "
-               "on stderr and one JSON object of results on stdout.", "vgrad train");
+  CLI::App app(
+      "Train a model (image models on MNIST, graph models on a graph); prints progress "
+      "on stderr and one JSON object of results on stdout.",
+      "vgrad train");
   app.footer(models_help());
   TrainFlags f;
   app.add_option("--model", f.model, model_names() + " (listed below)")->required();
   app.add_option("--dataset", f.dataset,
-                 std::string("image models: ") + image_dataset_names() + "; graph models: " +
-                     graph_dataset_names() + " (default: mnist / cora)");
-  app.add_option("--epochs", f.epochs, "epochs (default " + default_help(&ModelDefaults::epochs) + ")");
+                 std::string("image models: ") + image_dataset_names() +
+                     "; graph models: " + graph_dataset_names() + " (default: mnist / cora)");
+  app.add_option("--epochs", f.epochs,
+                 "epochs (default " + default_help(&ModelDefaults::epochs) + ")");
   app.add_option("--lr", f.lr, "learning rate (default " + default_help(&ModelDefaults::lr) + ")");
   app.add_option("--batch", f.batch,
                  "minibatch size; deepwalk: centre positions per step (default " +
                      default_help(&ModelDefaults::batch) + ")");
-  app.add_option("--hidden", f.hidden, "hidden width (default " + default_help(&ModelDefaults::hidden) + ")");
-  app.add_option("--latent", f.latent, "latent width (default " + default_help(&ModelDefaults::latent) + ")");
+  app.add_option("--hidden", f.hidden,
+                 "hidden width (default " + default_help(&ModelDefaults::hidden) + ")");
+  app.add_option("--latent", f.latent,
+                 "latent width (default " + default_help(&ModelDefaults::latent) + ")");
   app.add_option("--seed", f.seed, "random seed (split, init, noise)")
-      ->check(non_negative_integer())->capture_default_str();  // else -1 wraps to 2^64 - 1
+      ->check(non_negative_integer())
+      ->capture_default_str();  // else -1 wraps to 2^64 - 1
   app.add_option("--seeds", f.seeds, "repeat with seeds S..S+K-1 and report mean/std")
       ->capture_default_str();
   app.add_option("--threads", f.threads, "OpenMP and OpenBLAS threads (0: all cores)");
   add_gemm_flag(app, f.gemm);
   app.add_option("--out", f.out, "folder for metrics.jsonl, checkpoint.ckpt and pictures");
   app.add_option("--resume", f.resume, "continue the run saved in this checkpoint");
-  app.add_option("--decoder", f.decoder, "the link loss of " +
-                 model_names_where([](const ModelInfo& m) { return !m.decoders.empty(); }) +
-                 ": fused (default; tiled, O(N d) memory), dense (matmul + BCE, for study) or "
-                 "sampled (--negatives per edge)");
-  app.add_option("--encoder", f.encoder, "the encoder layers of " +
-                 model_names_where([](const ModelInfo& m) { return !m.encoders.empty(); }) +
-                 ": gcn (default), gat (8 heads), sage or gin");
-  app.add_option("--negatives", f.negatives, "negatives per edge for --decoder sampled (1); "
+  app.add_option("--decoder", f.decoder,
+                 "the link loss of " +
+                     model_names_where([](const ModelInfo& m) { return !m.decoders.empty(); }) +
+                     ": fused (default; tiled, O(N d) memory), dense (matmul + BCE, for study) or "
+                     "sampled (--negatives per edge)");
+  app.add_option("--encoder", f.encoder,
+                 "the encoder layers of " + model_names_where([](const ModelInfo& m) {
+                   return !m.encoders.empty();
+                 }) + ": gcn (default), gat (8 heads), sage or gin");
+  app.add_option("--negatives", f.negatives,
+                 "negatives per edge for --decoder sampled (1); "
                  "per pair for deepwalk --objective neg (5)");
   app.add_option("--eval-negatives", f.eval_negatives,
                  "gae/vgae: rank each test edge against K non-edges of the whole graph for "
-                 "Hits@K and MRR (0: against the split's test negatives)")->capture_default_str();
-  app.add_option("--recon", f.recon, "ae/vae reconstruction loss: bce (Bernoulli "
+                 "Hits@K and MRR (0: against the split's test negatives)")
+      ->capture_default_str();
+  app.add_option("--recon", f.recon,
+                 "ae/vae reconstruction loss: bce (Bernoulli "
                  "cross-entropy, the default) or mse (squared error summed per image)");
   app.add_option("--walks-per-node", f.walks_per_node, "deepwalk: walks from each node")
       ->capture_default_str();
   app.add_option("--walk-length", f.walk_length, "deepwalk: nodes per walk")->capture_default_str();
   app.add_option("--window", f.window, "deepwalk: skip-gram window")->capture_default_str();
-  app.add_option("--objective", f.objective, "deepwalk: hs (hierarchical softmax) or neg "
-                 "(negative sampling)")->capture_default_str();
-  app.add_option("--optimizer", f.optimizer, "deepwalk: adam (lazy, row-sparse; default) or sgd "
+  app.add_option("--objective", f.objective,
+                 "deepwalk: hs (hierarchical softmax) or neg "
+                 "(negative sampling)")
+      ->capture_default_str();
+  app.add_option("--optimizer", f.optimizer,
+                 "deepwalk: adam (lazy, row-sparse; default) or sgd "
                  "(word2vec's decaying lr); others: adam");
   app.add_option("--features", f.features, "auto (the dataset's) or none (identity)")
       ->capture_default_str();
@@ -135,17 +152,16 @@ int cmd_train(int argc, char** argv) {
   VGRAD_PARSE(app, argc, argv);
   // -1 stands for "the model's default" inside TrainFlags; a -1 the user typed is refused.
   // A value out of range is a usage error like an unknown flag: one line, exit code 2.
-  if (auto code = check_flag_values(app, [&] {
-        for (const auto& [name, value] : {std::pair<const char*, double>{"--epochs", f.epochs},
-                                          {"--lr", f.lr}, {"--hidden", (double)f.hidden},
-                                          {"--latent", (double)f.latent}})
-          check(app.count(name) == 0 || value > 0, name, ": expected a positive value, got ",
-                value);
-        check(app.count("--batch") == 0 || f.batch >= 1, "--batch: expected at least 1, got ",
-              f.batch);
-        check(app.count("--decoder") == 0 || !f.decoder.empty(),
-              "--decoder: expected a name, got ''");
-        resolve_defaults(f);
+  if (auto code = check_flag_values(app,
+                                    [&] {
+    for (const auto& [name, value] : {std::pair<const char*, double>{"--epochs", f.epochs},
+                                      {"--lr", f.lr},
+                                      {"--hidden", (double)f.hidden},
+                                      {"--latent", (double)f.latent}})
+      check(app.count(name) == 0 || value > 0, name, ": expected a positive value, got ", value);
+    check(app.count("--batch") == 0 || f.batch >= 1, "--batch: expected at least 1, got ", f.batch);
+    check(app.count("--decoder") == 0 || !f.decoder.empty(), "--decoder: expected a name, got ''");
+    resolve_defaults(f);
       }))
     return *code;
   try {
@@ -159,8 +175,10 @@ int cmd_train(int argc, char** argv) {
       std::fprintf(stderr, "vgrad train: interrupted\n");
       return 128 + stop.signal;
     }
-    std::fprintf(stderr, "vgrad train: interrupted; the run so far is in %s (continue with "
-                 "--resume %s)\n", stop.checkpoint.c_str(), stop.checkpoint.c_str());
+    std::fprintf(stderr,
+                 "vgrad train: interrupted; the run so far is in %s (continue with "
+                 "--resume %s)\n",
+                 stop.checkpoint.c_str(), stop.checkpoint.c_str());
     return 128 + stop.signal;
   }
 }

@@ -19,11 +19,11 @@ const std::vector<std::string>& table1_datasets();  // cora, citeseer, pubmed
 
 struct Table1Cell {
   const Table1Method* method = nullptr;
-  int dataset = 0;       // index into table1_datasets()
-  std::string status;    // "done", "not available" (the model is not in this build), "failed"
-  std::string message;   // why not done
-  bool reused = false;   // read back from cells/, not recomputed
-  nlohmann::json result; // vgrad train's JSON, when done
+  int dataset = 0;        // index into table1_datasets()
+  std::string status;     // "done", "not available" (the model is not in this build), "failed"
+  std::string message;    // why not done
+  bool reused = false;    // read back from cells/, not recomputed
+  nlohmann::json result;  // vgrad train's JSON, when done
 };
 
 // Writes OUT/table.md, OUT/table.json and OUT/table1.png; returns table.md's text.

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "nn/atomic_file.h"
 #include "tools/cli/reproduce.h"
 #include "tools/plot/plot.h"
-#include "nn/atomic_file.h"
 #include "tools/train/run_files.h"
 
 namespace vgrad::tools {
@@ -48,7 +48,8 @@ const std::vector<std::string>& table1_datasets() {
 std::string write_table1(const std::string& out_dir, const std::vector<Table1Cell>& cells,
                          const std::vector<int>& datasets, int seeds) {
   std::string md = "# Table 1: link prediction, test ROC AUC and AP (%)\n\nMean ± std over " +
-                   std::to_string(seeds) + " seeds (population std), the paper's value in "
+                   std::to_string(seeds) +
+                   " seeds (population std), the paper's value in "
                    "brackets. GAE* and VGAE* are GAE and VGAE without input features.\n\n";
   std::string head = "| method |", rule = "|---|", time_head = "| method |", time_rule = "|---|";
   for (int d : datasets) {
@@ -71,8 +72,10 @@ std::string write_table1(const std::string& out_dir, const std::vector<Table1Cel
             cell_text(c, "test_ap", c.method->paper[c.dataset][1]) + " |";
     // "seconds": each runner's mean wall time of one seed's whole run.
     time_rows += c.status == "done" ? fmt(" %.2f |", c.result.value("seconds", NAN)) : " - |";
-    json item = {{"method", c.method->id}, {"label", c.method->label},
-                 {"dataset", table1_datasets()[c.dataset]}, {"status", c.status},
+    json item = {{"method", c.method->id},
+                 {"label", c.method->label},
+                 {"dataset", table1_datasets()[c.dataset]},
+                 {"status", c.status},
                  {"paper_auc", c.method->paper[c.dataset][0]},
                  {"paper_ap", c.method->paper[c.dataset][1]}};
     if (c.status == "done") {
@@ -87,19 +90,22 @@ std::string write_table1(const std::string& out_dir, const std::vector<Table1Cel
     }
     list.push_back(item);
   }
-  md += head + "\n" + rule + "\n" + rows + "\n\nSeconds per run (one seed: split, training or "
-        "solve, evaluation):\n\n" + time_head + "\n" + time_rule + "\n" + time_rows + "\n";
+  md += head + "\n" + rule + "\n" + rows +
+        "\n\nSeconds per run (one seed: split, training or "
+        "solve, evaluation):\n\n" +
+        time_head + "\n" + time_rule + "\n" + time_rows + "\n";
   for (const Table1Cell& c : cells)
     if (c.status != "done")
-      md += "\n- " + c.method->label + " on " + kDatasetTitle[c.dataset] + ": " + c.status +
-            " (" + c.message + ")";
+      md += "\n- " + c.method->label + " on " + kDatasetTitle[c.dataset] + ": " + c.status + " (" +
+            c.message + ")";
   md += "\n";
 
   // The picture: one panel per dataset and metric (AUC row, then AP row).
   std::vector<plot::DotPanel> panels;
   for (int metric = 0; metric < 2; ++metric)
     for (int d : datasets) {
-      plot::DotPanel p{cat(kDatasetTitle[d], metric == 0 ? ": test AUC (%)" : ": test AP (%)"), {}, {}};
+      plot::DotPanel p{
+          cat(kDatasetTitle[d], metric == 0 ? ": test AUC (%)" : ": test AP (%)"), {}, {}};
       for (const Table1Cell& c : cells) {
         if (c.dataset != d) continue;
         const char* key = metric == 0 ? "test_auc" : "test_ap";
@@ -112,8 +118,8 @@ std::string write_table1(const std::string& out_dir, const std::vector<Table1Cel
       }
       panels.push_back(p);
     }
-  plot::dot_panels_png(join_path(out_dir, "table1.png"), "Table 1: link prediction",
-                       panels, (int)datasets.size(), cat("vgrad, mean +- std over ", seeds, " seeds"),
+  plot::dot_panels_png(join_path(out_dir, "table1.png"), "Table 1: link prediction", panels,
+                       (int)datasets.size(), cat("vgrad, mean +- std over ", seeds, " seeds"),
                        "the paper");
   write_file_atomically(join_path(out_dir, "table.md"), md);
   write_file_atomically(join_path(out_dir, "table.json"),

@@ -43,8 +43,11 @@ std::vector<double> nice_ticks(double lo, double hi, int target, double& step) {
 // As many decimals as the tick step needs; very large or small values in %g form.
 std::string tick_label(double v, double step) {
   char buf[32];
-  if (std::fabs(v) >= 1e6 || step < 1e-4) std::snprintf(buf, sizeof buf, "%.3g", v);
-  else std::snprintf(buf, sizeof buf, "%.*f", std::max(0, (int)std::ceil(-std::log10(step) - 1e-9)), v);
+  if (std::fabs(v) >= 1e6 || step < 1e-4)
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.*f", std::max(0, (int)std::ceil(-std::log10(step) - 1e-9)),
+                  v);
   return buf;
 }
 
@@ -106,20 +109,19 @@ std::vector<size_t> fixed_shuffle(size_t n) {
 }  // namespace
 
 Rgb class_color(int k) {
-  static const Rgb kPalette[10] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},
-                                   {214, 39, 40},  {148, 103, 189}, {140, 86, 75},
-                                   {227, 119, 194}, {0, 0, 0},      {188, 189, 34},
-                                   {23, 190, 207}};
+  static const Rgb kPalette[10] = {{31, 119, 180},  {255, 127, 14}, {44, 160, 44},   {214, 39, 40},
+                                   {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {0, 0, 0},
+                                   {188, 189, 34},  {23, 190, 207}};
   return k < 0 ? kUnlabelled : kPalette[k % 10];
 }
 
 void image_grid_png(const std::string& path, const std::vector<float>& images, int count,
                     int height, int width, int columns, int scale) {
-  check(count > 0 && height > 0 && width > 0 && columns > 0 && scale > 0,
-        "image_grid_png(", path, "): count, height, width, columns and scale must be positive, got ",
-        count, ", ", height, ", ", width, ", ", columns, ", ", scale);
-  check(images.size() == (size_t)count * height * width, "image_grid_png(", path, "): ",
-        count, " images of ", height, " x ", width, " need ", (size_t)count * height * width,
+  check(count > 0 && height > 0 && width > 0 && columns > 0 && scale > 0, "image_grid_png(", path,
+        "): count, height, width, columns and scale must be positive, got ", count, ", ", height,
+        ", ", width, ", ", columns, ", ", scale);
+  check(images.size() == (size_t)count * height * width, "image_grid_png(", path, "): ", count,
+        " images of ", height, " x ", width, " need ", (size_t)count * height * width,
         " floats, got ", images.size());
   const int cols = std::min(columns, count), rows = (count + columns - 1) / columns;
   Canvas c(kGridGap + cols * (width * scale + kGridGap),
@@ -149,7 +151,10 @@ void scatter_png(const std::string& path, const std::vector<float>& xy,
   size_t skipped = 0;
   for (size_t i = 0; i < n; ++i) {
     xs[i] = xy[2 * i], ys[i] = xy[2 * i + 1];
-    if (!std::isfinite(xs[i]) || !std::isfinite(ys[i])) { ++skipped; continue; }
+    if (!std::isfinite(xs[i]) || !std::isfinite(ys[i])) {
+      ++skipped;
+      continue;
+    }
     check(classes[i] >= -1, "scatter_png(", path, "): point ", i, " has class ", classes[i],
           "; classes are >= 0, or -1 for unlabelled");
     ++counts[classes[i]];
@@ -190,7 +195,8 @@ void scatter_png(const std::string& path, const std::vector<float>& xy,
       break;
     }
     c.fill_rect(r.right + 20, ly, 9, 9, class_color(k));
-    c.text(r.right + 35, ly + 1, cat(k < 0 ? "unlabelled" : std::to_string(k), " (", count, ")"), kInk);
+    c.text(r.right + 35, ly + 1, cat(k < 0 ? "unlabelled" : std::to_string(k), " (", count, ")"),
+           kInk);
     ly += 16;
   }
   c.text(r.right + 20, ly + 8, cat(n - skipped, " points"), kInk);
@@ -206,7 +212,8 @@ void line_chart_png(const std::string& path, const std::vector<Series>& series,
     check(s.x.size() == s.y.size(), "line_chart_png(", path, "): series '", s.name, "' has ",
           s.x.size(), " x values but ", s.y.size(), " y values");
     all_x.insert(all_x.end(), s.x.begin(), s.x.end());
-    (s.right_axis ? right_y : left_y).insert((s.right_axis ? right_y : left_y).end(), s.y.begin(), s.y.end());
+    (s.right_axis ? right_y : left_y)
+        .insert((s.right_axis ? right_y : left_y).end(), s.y.begin(), s.y.end());
     (s.right_axis ? has_right : has_left) = true;
   }
   Canvas c(820, 500);
@@ -226,10 +233,14 @@ void line_chart_png(const std::string& path, const std::vector<Series>& series,
     bool have_prev = false;
     double px0 = 0, py0 = 0;
     for (size_t i = 0; i < s.x.size(); ++i) {
-      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) { have_prev = false; continue; }
+      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) {
+        have_prev = false;
+        continue;
+      }
       const double px = x.to_px(s.x[i]), py = y.to_px(s.y[i]);
       if (have_prev) c.line((float)px0, (float)py0, (float)px, (float)py, class_color((int)k), 2);
-      if (markers) c.fill_rect((int)std::lround(px) - 2, (int)std::lround(py) - 2, 5, 5, class_color((int)k));
+      if (markers)
+        c.fill_rect((int)std::lround(px) - 2, (int)std::lround(py) - 2, 5, 5, class_color((int)k));
       px0 = px, py0 = py, have_prev = true;
     }
   }

@@ -48,8 +48,8 @@ struct DotPanel {
   std::vector<Estimate> items;
 };
 void dot_panels_png(const std::string& path, const std::string& title,
-                    const std::vector<DotPanel>& panels, int columns,
-                    const std::string& mean_name, const std::string& reference_name);
+                    const std::vector<DotPanel>& panels, int columns, const std::string& mean_name,
+                    const std::string& reference_name);
 
 // The colour of class k (k >= 0) in scatters and of series k in line charts: a fixed palette
 // of 10 (matplotlib's tab10 with its grey swapped for black, since grey means unlabelled),

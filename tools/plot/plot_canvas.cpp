@@ -27,8 +27,8 @@ Canvas::Canvas(int width, int height, Rgb background)
 }
 
 Rgb Canvas::at(int x, int y) const {
-  check(x >= 0 && x < width_ && y >= 0 && y < height_, "Canvas::at: (", x, ", ", y,
-        ") is outside ", width_, " x ", height_);
+  check(x >= 0 && x < width_ && y >= 0 && y < height_, "Canvas::at: (", x, ", ", y, ") is outside ",
+        width_, " x ", height_);
   const uint8_t* p = &pixels_[((size_t)y * width_ + x) * 3];
   return {p[0], p[1], p[2]};
 }

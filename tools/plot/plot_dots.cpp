@@ -9,8 +9,8 @@
 namespace vgrad::plot {
 
 void dot_panels_png(const std::string& path, const std::string& title,
-                    const std::vector<DotPanel>& panels, int columns,
-                    const std::string& mean_name, const std::string& reference_name) {
+                    const std::vector<DotPanel>& panels, int columns, const std::string& mean_name,
+                    const std::string& reference_name) {
   check(!panels.empty() && columns >= 1, "dot_panels_png(", path,
         "): need at least one panel and one column, got ", panels.size(), " and ", columns);
   for (const DotPanel& p : panels)
@@ -38,7 +38,8 @@ void dot_panels_png(const std::string& path, const std::string& title,
     const Rect r{x0 + 46, y0 + 22, x0 + panel_w - 12, y0 + panel_h - 34};
     std::vector<float> values;
     for (const Estimate& e : panel.items) {
-      if (std::isfinite(e.mean)) values.push_back((float)(e.mean - e.error)), values.push_back((float)(e.mean + e.error));
+      if (std::isfinite(e.mean))
+        values.push_back((float)(e.mean - e.error)), values.push_back((float)(e.mean + e.error));
       if (std::isfinite(e.reference)) values.push_back((float)e.reference);
     }
     Axis y = padded_range(values, 0.08);

@@ -12,7 +12,10 @@ json ranking_json(const Tensor& z, const LinkSplit& split, int64_t eval_negative
           ? rank_links(z, split.test_pos, draw_eval_negatives(split, eval_negatives, seed),
                        eval_negatives)
           : rank_links(z, split.test_pos, split.test_neg, 0);
-  return {{"hits@10", r.hits10}, {"hits@50", r.hits50}, {"hits@100", r.hits100}, {"mrr", r.mrr},
+  return {{"hits@10", r.hits10},
+          {"hits@50", r.hits50},
+          {"hits@100", r.hits100},
+          {"mrr", r.mrr},
           {"negatives", eval_negatives > 0 ? json(eval_negatives) : json("test")}};
 }
 

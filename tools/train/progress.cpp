@@ -9,8 +9,11 @@ namespace vgrad::tools {
 bool Progress::stderr_is_terminal() { return isatty(fileno(stderr)) == 1; }
 
 Progress::Progress(std::string label, int64_t total, int64_t every)
-    : label_(std::move(label)), total_(total), every_(every < 1 ? 1 : every),
-      tty_(stderr_is_terminal()), start_(std::chrono::steady_clock::now()) {}
+    : label_(std::move(label)),
+      total_(total),
+      every_(every < 1 ? 1 : every),
+      tty_(stderr_is_terminal()),
+      start_(std::chrono::steady_clock::now()) {}
 
 Progress::~Progress() { finish(); }
 

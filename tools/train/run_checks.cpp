@@ -29,7 +29,8 @@ double graph_run_bytes(const Graph& g, const TrainFlags& f, std::string* largest
   const bool identity = f.features == "none" || !g.features;
   const double feats = identity ? n : (double)g.num_features();
   const double feat_nnz = identity ? n : (double)g.feature_nonzeros();
-  const double h = (double)std::max<int64_t>(f.hidden, 1), z = (double)std::max<int64_t>(f.latent, 1);
+  const double h = (double)std::max<int64_t>(f.hidden, 1),
+               z = (double)std::max<int64_t>(f.latent, 1);
   std::vector<Term> terms;
   // Sparse inputs, each with the transpose spmm's backward caches: features, A_train, A_hat,
   // and the labels A_train + I.
@@ -38,7 +39,8 @@ double graph_run_bytes(const Graph& g, const TrainFlags& f, std::string* largest
                    "the adjacency, A_hat and labels (CSR)", ""});
   // The edge list, the split's lists and its hash sets (about 48 bytes per entry).
   terms.push_back({8 * e * 3 + 48 * e * 1.5, "the edges and the link split", ""});
-  // Weights F x H, H x Z (once per latent head: VGAE has two), each with its gradient and Adam's two moments.
+  // Weights F x H, H x Z (once per latent head: VGAE has two), each with its gradient and Adam's
+  // two moments.
   const ModelInfo* model = find_model_or_null(f.model);
   const double weights = feats * h + h * z * (model ? model->latent_heads : 1);
   terms.push_back({4 * 4 * weights,
@@ -64,17 +66,19 @@ double graph_run_bytes(const Graph& g, const TrainFlags& f, std::string* largest
     // Per epoch: the drawn pairs (8 bytes), their logits and gradients, and each pair filed
     // under both ends (16 bytes) for the deterministic scatter.
     const double pairs = e * (1 + (double)f.negatives);
-    terms.push_back({pairs * (8 + 8 + 32), cat("--decoder sampled: ", (int64_t)pairs,
-                                               " pairs per epoch (--negatives ", f.negatives, ")"),
+    terms.push_back({pairs * (8 + 8 + 32),
+                     cat("--decoder sampled: ", (int64_t)pairs, " pairs per epoch (--negatives ",
+                         f.negatives, ")"),
                      "use fewer --negatives"});
   } else {
     // nn/inner_product_loss.cpp: 16 chunk accumulators of dZ (N x Z each), the list of the
     // (N/256)^2 / 2 upper tiles (32 bytes each), one 256 x 256 tile per thread.
     const double blocks = std::ceil(n / 256);
-    terms.push_back({4 * 16 * n * z + 32 * blocks * (blocks + 1) / 2 +
-                         4.0 * 256 * 256 * max_threads(),
-                     cat("--decoder fused: 16 N x Z gradient chunks and ",
-                         (int64_t)(blocks * (blocks + 1) / 2), " tiles"), ""});
+    terms.push_back(
+        {4 * 16 * n * z + 32 * blocks * (blocks + 1) / 2 + 4.0 * 256 * 256 * max_threads(),
+         cat("--decoder fused: 16 N x Z gradient chunks and ", (int64_t)(blocks * (blocks + 1) / 2),
+             " tiles"),
+         ""});
   }
   double total = 0;
   const Term* big = &terms[0];

@@ -32,8 +32,8 @@ nlohmann::json read_checkpoint_meta(const Checkpoint& ckpt) {
     return meta.contains(key) ? meta[key] : kNothing;
   };
   auto need = [&](const char* key, bool ok, const char* expected) {
-    check(ok, ckpt.where(), ": the run description's '", key, "' should be ", expected,
-          ", found ", meta.contains(key) ? meta[key].dump() : "nothing");
+    check(ok, ckpt.where(), ": the run description's '", key, "' should be ", expected, ", found ",
+          meta.contains(key) ? meta[key].dump() : "nothing");
   };
   auto is_int_in = [&](const char* key, int64_t lo, int64_t hi) {
     return at(key).is_number_integer() && at(key).get<int64_t>() >= lo &&
@@ -45,13 +45,14 @@ nlohmann::json read_checkpoint_meta(const Checkpoint& ckpt) {
   need("dataset", at("dataset").is_string(), "a dataset name");
   need("seed", at("seed").is_number_unsigned(), "a non-negative integer");
   for (const char* key : {"hidden", "latent"})  // sc has no hidden layer
-    if (key != std::string("hidden") || model != "sc") need(key, is_int_in(key, 1, 65536), "1..65536");
+    if (key != std::string("hidden") || model != "sc")
+      need(key, is_int_in(key, 1, 65536), "1..65536");
   need("epoch", is_int_in("epoch", 0, 1 << 30), "a non-negative integer");
   return meta;
 }
 
-nlohmann::json load_run_checkpoint(const std::string& path, Module& model, Optimizer& opt,
-                                   Rng& rng, const nlohmann::json& expect, Checkpoint* all) {
+nlohmann::json load_run_checkpoint(const std::string& path, Module& model, Optimizer& opt, Rng& rng,
+                                   const nlohmann::json& expect, Checkpoint* all) {
   Checkpoint ckpt = load_checkpoint(path);
   nlohmann::json meta = read_checkpoint_meta(ckpt);
   // The model first: "is for model vgae" says more than a mismatched key that follows from it.

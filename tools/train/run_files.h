@@ -14,8 +14,8 @@ void save_run_checkpoint(const std::string& path, const Module& model, const Opt
                          const Rng& rng, const nlohmann::json& meta, Checkpoint extra = {});
 // Loads model, optimizer and generator; returns the meta. Refuses a checkpoint whose
 // identity keys (model, dataset, hidden, latent, ...) differ from `expect`'s.
-nlohmann::json load_run_checkpoint(const std::string& path, Module& model, Optimizer& opt,
-                                   Rng& rng, const nlohmann::json& expect, Checkpoint* all = nullptr);
+nlohmann::json load_run_checkpoint(const std::string& path, Module& model, Optimizer& opt, Rng& rng,
+                                   const nlohmann::json& expect, Checkpoint* all = nullptr);
 nlohmann::json read_checkpoint_meta(const Checkpoint& ckpt);
 
 void write_jsonl(const std::string& path, const nlohmann::json& lines);

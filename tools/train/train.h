@@ -2,8 +2,8 @@
 // into a trained model, a JSON result, and with --out a folder of metrics, a checkpoint and
 // pictures. In the library (not in cmd_train.cpp) so tests can run them on synthetic data.
 #pragma once
-#include <nlohmann/json.hpp>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "tools/train/signals.h"
@@ -11,8 +11,8 @@
 namespace vgrad::tools {
 
 struct TrainFlags {
-  std::string model;             // a row of models/registry.cpp
-  std::string dataset;           // default: mnist for image models, cora for graph models
+  std::string model;    // a row of models/registry.cpp
+  std::string dataset;  // default: mnist for image models, cora for graph models
   // -1 (and "" for the decoder): the model's reference setting, from its registry row.
   int epochs = -1;
   double lr = -1;
@@ -21,28 +21,29 @@ struct TrainFlags {
   uint64_t seed = 42;
   int seeds = 1;
   int threads = 0;
-  std::string gemm;              // auto | openblas | onednn; empty: $VGRAD_GEMM or auto
-  std::string out;               // --out DIR
-  std::string resume;            // --resume CKPT
+  std::string gemm;    // auto | openblas | onednn; empty: $VGRAD_GEMM or auto
+  std::string out;     // --out DIR
+  std::string resume;  // --resume CKPT
   std::string decoder;
-  std::string recon;             // ae/vae: bce (default) or mse; graph models refuse it
-  std::string encoder;           // gae/vgae: gcn (default) | gat | sage | gin
-  int64_t negatives = -1;        // -1: 1 (--decoder sampled), 5 (deepwalk --objective neg)
-  int64_t eval_negatives = 0;    // --eval-negatives K: K drawn negatives per test edge (0: the split's)
+  std::string recon;       // ae/vae: bce (default) or mse; graph models refuse it
+  std::string encoder;     // gae/vgae: gcn (default) | gat | sage | gin
+  int64_t negatives = -1;  // -1: 1 (--decoder sampled), 5 (deepwalk --objective neg)
+  int64_t eval_negatives =
+      0;  // --eval-negatives K: K drawn negatives per test edge (0: the split's)
   // deepwalk only (models/deepwalk.h)
   int walks_per_node = 10, walk_length = 80, window = 10;
-  std::string objective = "hs";  // hs | neg
-  std::string optimizer;         // sgd | adam; "" = the model's (adam only for gae/vgae/ae/vae)
-  std::string features = "auto"; // auto | none
+  std::string objective = "hs";   // hs | neg
+  std::string optimizer;          // sgd | adam; "" = the model's (adam only for gae/vgae/ae/vae)
+  std::string features = "auto";  // auto | none
   float dropout = 0.0f;
   int eval_every = 1;
-  std::string data_dir;          // default: $VGRAD_DATA_DIR or data/
-  std::string sep = "auto";      // edgelist:FILE separator (datasets/fields.h parse_separator)
-  bool quiet = false;            // no progress output (tests)
-  bool profile = false;          // per-op time table after the run (autograd/profile.h)
+  std::string data_dir;      // default: $VGRAD_DATA_DIR or data/
+  std::string sep = "auto";  // edgelist:FILE separator (datasets/fields.h parse_separator)
+  bool quiet = false;        // no progress output (tests)
+  bool profile = false;      // per-op time table after the run (autograd/profile.h)
 };
 
-bool is_graph_model(const std::string& model);  // a registry row that trains on graphs
+bool is_graph_model(const std::string& model);      // a registry row that trains on graphs
 bool is_embedding_model(const std::string& model);  // a graph-embedding row (sc, deepwalk)
 // Fills the -1 defaults from the model's registry row and validates every value; throws
 // "--FLAG: ..." naming the flag.

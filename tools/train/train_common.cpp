@@ -6,18 +6,18 @@
 
 #include "autograd/blas.h"
 #include "autograd/check.h"
+#include "datasets/fields.h"
 #include "datasets/registry.h"
 #include "models/registry.h"
 #include "tools/train/flag_names.h"
 #include "tools/train/train.h"
-#include "datasets/fields.h"
 
 namespace vgrad::tools {
 
 std::string with_flag_names(const std::string& message) {
   // Parameters whose flag is "--" + the same name.
-  for (const char* param : {"model", "dataset", "decoder", "encoder", "batch", "lr", "hidden",
-                            "latent", "epochs"}) {
+  for (const char* param :
+       {"model", "dataset", "decoder", "encoder", "batch", "lr", "hidden", "latent", "epochs"}) {
     const std::string p = std::string(param) + ":";
     if (message.rfind(p, 0) == 0) return "--" + message;
   }
@@ -72,7 +72,8 @@ void resolve_defaults(TrainFlags& f) {
   check(f.latent >= 1 && f.latent <= 65536, "--latent: expected 1..65536, got ", f.latent);
   check(m.defaults.batch == 0 || f.batch >= 1, "--batch: expected at least 1, got ", f.batch);
   check(f.negatives >= 1, "--negatives: expected at least 1, got ", f.negatives);
-  check(f.eval_negatives >= 0, "--eval-negatives: expected 0 (the split's test negatives) or more, got ",
+  check(f.eval_negatives >= 0,
+        "--eval-negatives: expected 0 (the split's test negatives) or more, got ",
         f.eval_negatives);
   check(graph || f.eval_negatives == 0, "--eval-negatives applies to gae and vgae only");
   check(f.features == "auto" || f.features == "none", "--features: expected auto or none, got '",
@@ -109,13 +110,26 @@ void resolve_defaults(TrainFlags& f) {
 }
 
 nlohmann::json train_settings(const TrainFlags& f) {
-  return {{"model", f.model},         {"dataset", f.dataset},     {"epochs", f.epochs},
-          {"lr", f.lr},               {"batch", f.batch},         {"hidden", f.hidden},
-          {"latent", f.latent},       {"seed", f.seed},           {"seeds", f.seeds},
-          {"decoder", f.decoder},     {"negatives", f.negatives}, {"features", f.features},
-          {"dropout", f.dropout},     {"eval_every", f.eval_every}, {"encoder", f.encoder},
-          {"walks_per_node", f.walks_per_node}, {"walk_length", f.walk_length},
-          {"window", f.window}, {"objective", f.objective}, {"optimizer", f.optimizer}};
+  return {{"model", f.model},
+          {"dataset", f.dataset},
+          {"epochs", f.epochs},
+          {"lr", f.lr},
+          {"batch", f.batch},
+          {"hidden", f.hidden},
+          {"latent", f.latent},
+          {"seed", f.seed},
+          {"seeds", f.seeds},
+          {"decoder", f.decoder},
+          {"negatives", f.negatives},
+          {"features", f.features},
+          {"dropout", f.dropout},
+          {"eval_every", f.eval_every},
+          {"encoder", f.encoder},
+          {"walks_per_node", f.walks_per_node},
+          {"walk_length", f.walk_length},
+          {"window", f.window},
+          {"objective", f.objective},
+          {"optimizer", f.optimizer}};
 }
 
 nlohmann::json run_training(const TrainFlags& f) {

@@ -40,13 +40,15 @@ json run_one(const TrainFlags& f, const Graph& g, uint64_t seed, const std::stri
   DeepWalk model(g.num_nodes, config, rng);
   Progress progress("deepwalk " + f.dataset + " seed " + std::to_string(seed), 1000, 100);
   auto on_progress = [&](int64_t done, int64_t total, double loss) {
-    if (!f.quiet) progress.update(done * 1000 / total, "loss/term " + std::to_string(loss).substr(0, 6));
+    if (!f.quiet)
+      progress.update(done * 1000 / total, "loss/term " + std::to_string(loss).substr(0, 6));
   };
   const DeepWalkStats stats = train_deepwalk(model, *split.adj_train, config, seed, g.source,
                                              on_progress, [] { return pending_signal() != 0; });
   progress.finish();
   if (pending_signal() != 0) {  // no --resume for DeepWalk: keep the embeddings so far
-    const std::string path = out_dir.empty() ? "vgrad-interrupted.ckpt" : join_path(out_dir, "checkpoint.ckpt");
+    const std::string path =
+        out_dir.empty() ? "vgrad-interrupted.ckpt" : join_path(out_dir, "checkpoint.ckpt");
     if (!out_dir.empty()) make_dirs(out_dir);
     model.save(path);
     throw Interrupted{pending_signal(), path};
@@ -54,16 +56,24 @@ json run_one(const TrainFlags& f, const Graph& g, uint64_t seed, const std::stri
   const Tensor z = model.embed();
   const LinkScores test = score_links(z, split.test_pos, split.test_neg);
   const LinkScores val = score_links(z, split.val_pos, split.val_neg);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!out_dir.empty()) {
     make_dirs(out_dir);
     model.save(join_path(out_dir, "checkpoint.ckpt"));
   }
-  return {{"seed", seed},           {"test_auc", test.auc},   {"test_ap", test.ap},
-          {"val_auc", val.auc},     {"val_ap", val.ap},       {"seconds", seconds},
-          {"sec_per_epoch", seconds / config.epochs},         {"walk_seconds", stats.walk_seconds},
-          {"train_seconds", stats.train_seconds},             {"steps", stats.steps},
-          {"terms", stats.terms},   {"loss_per_term", stats.mean_loss}};
+  return {{"seed", seed},
+          {"test_auc", test.auc},
+          {"test_ap", test.ap},
+          {"val_auc", val.auc},
+          {"val_ap", val.ap},
+          {"seconds", seconds},
+          {"sec_per_epoch", seconds / config.epochs},
+          {"walk_seconds", stats.walk_seconds},
+          {"train_seconds", stats.train_seconds},
+          {"steps", stats.steps},
+          {"terms", stats.terms},
+          {"loss_per_term", stats.mean_loss}};
 }
 
 }  // namespace
@@ -81,15 +91,25 @@ json run_deepwalk_training(const TrainFlags& f) {
     if (!dir.empty() && f.seeds > 1) dir = join_path(f.out, "seed-" + std::to_string(seed));
     runs.push_back(run_one(f, g, seed, dir));
   }
-  json out = {{"model", f.model}, {"dataset", g.name.empty() ? f.dataset : g.name},
-              {"nodes", g.num_nodes}, {"edges", (int64_t)g.edges.size()},
-              {"epochs", f.epochs}, {"lr", f.lr}, {"optimizer", f.optimizer},
-              {"objective", f.objective}, {"walks_per_node", f.walks_per_node},
-              {"walk_length", f.walk_length}, {"window", f.window}, {"latent", f.latent},
-              {"batch", f.batch}, {"threads", max_threads()}};
+  json out = {{"model", f.model},
+              {"dataset", g.name.empty() ? f.dataset : g.name},
+              {"nodes", g.num_nodes},
+              {"edges", (int64_t)g.edges.size()},
+              {"epochs", f.epochs},
+              {"lr", f.lr},
+              {"optimizer", f.optimizer},
+              {"objective", f.objective},
+              {"walks_per_node", f.walks_per_node},
+              {"walk_length", f.walk_length},
+              {"window", f.window},
+              {"latent", f.latent},
+              {"batch", f.batch},
+              {"threads", max_threads()}};
   if (f.objective == "neg") out["negatives"] = f.negatives;
-  if (f.seeds == 1) out["seed"] = f.seed;
-  else out["seeds"] = runs.size();
+  if (f.seeds == 1)
+    out["seed"] = f.seed;
+  else
+    out["seeds"] = runs.size();
   for (const char* key : {"test_auc", "test_ap", "val_auc", "val_ap", "seconds", "sec_per_epoch"}) {
     double sum = 0, sq = 0;
     for (const json& r : runs) sum += r[key].get<double>();

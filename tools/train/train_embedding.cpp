@@ -23,35 +23,41 @@ json run_one(const TrainFlags& f, const Graph& g, uint64_t seed, const std::stri
   const auto t0 = std::chrono::steady_clock::now();
   const LinkSplit split = mask_test_edges(g, seed);
   const SpectralGraphFacts facts = spectral_graph_facts(*split.adj_train);
-  check(f.latent <= facts.max_dims(), "--latent: ", f.latent, " is more than the training graph of ",
-        f.dataset, " (seed ", seed, ") allows: at most ", facts.max_dims(), " (", facts.nodes,
-        " nodes, ", facts.isolated, " without training edges, ", facts.components,
-        " components with edges)");
+  check(f.latent <= facts.max_dims(), "--latent: ", f.latent,
+        " is more than the training graph of ", f.dataset, " (seed ", seed, ") allows: at most ",
+        facts.max_dims(), " (", facts.nodes, " nodes, ", facts.isolated,
+        " without training edges, ", facts.components, " components with edges)");
   if (!f.quiet)
-    std::fprintf(stderr, "sc %s seed %llu: %lld eigenvectors of A_hat (%lld isolated nodes, %lld "
-                 "components)\n", f.dataset.c_str(), (unsigned long long)seed, (long long)f.latent,
+    std::fprintf(stderr,
+                 "sc %s seed %llu: %lld eigenvectors of A_hat (%lld isolated nodes, %lld "
+                 "components)\n",
+                 f.dataset.c_str(), (unsigned long long)seed, (long long)f.latent,
                  (long long)facts.isolated, (long long)facts.components);
   Rng rng(seed);
   SpectralModel model(g.num_nodes, f.latent);
   const SpectralEmbedding fit = model.fit(split, rng);
-  const double fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double fit_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const LinkScores test = evaluate_links(model, split.test_pos, split.test_neg);
   const LinkScores val = evaluate_links(model, split.val_pos, split.val_neg);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const json eigen = {{"largest_eigenvalue", fit.eigenvalues.front()},
                       {"smallest_eigenvalue", fit.eigenvalues.back()},
-                      {"isolated_nodes", facts.isolated}, {"components", facts.components},
-                      {"restarts", fit.restarts}, {"matrix_products", fit.matrix_products},
+                      {"isolated_nodes", facts.isolated},
+                      {"components", facts.components},
+                      {"restarts", fit.restarts},
+                      {"matrix_products", fit.matrix_products},
                       {"max_residual", fit.max_residual}};
-  json result = {{"seed", seed},          {"test_auc", test.auc}, {"test_ap", test.ap},
-                 {"val_auc", val.auc},    {"val_ap", val.ap},     {"epochs_run", 0},
-                 {"sec_per_epoch", 0.0},  {"fit_seconds", fit_seconds},
-                 {"seconds", seconds},    {"eigensolver", eigen}};
+  json result = {{"seed", seed},         {"test_auc", test.auc},       {"test_ap", test.ap},
+                 {"val_auc", val.auc},   {"val_ap", val.ap},           {"epochs_run", 0},
+                 {"sec_per_epoch", 0.0}, {"fit_seconds", fit_seconds}, {"seconds", seconds},
+                 {"eigensolver", eigen}};
   if (!out_dir.empty()) {
     make_dirs(out_dir);
     // What eval/export read back (tools/train/run_files.h); "epoch" 0: nothing to resume.
-    const json meta = {{"model", f.model}, {"dataset", f.dataset}, {"seed", seed},
-                       {"latent", f.latent}, {"epoch", 0}, {"features", "auto"},
+    const json meta = {{"model", f.model},    {"dataset", f.dataset}, {"seed", seed},
+                       {"latent", f.latent},  {"epoch", 0},           {"features", "auto"},
                        {"eigensolver", eigen}};
     Checkpoint ckpt;
     model.save_to(ckpt, "model.");
@@ -61,7 +67,8 @@ json run_one(const TrainFlags& f, const Graph& g, uint64_t seed, const std::stri
     line.erase("seed");
     write_jsonl(join_path(out_dir, "metrics.jsonl"), json::array({line}));
     const Tensor z = model.embed();
-    plot::scatter_png(join_path(out_dir, "embedding.png"), plot::pca_2d(z.data(), z.rows(), z.cols()),
+    plot::scatter_png(join_path(out_dir, "embedding.png"),
+                      plot::pca_2d(z.data(), z.rows(), z.cols()),
                       g.labels.empty() ? std::vector<int>(g.num_nodes, -1) : g.labels,
                       "sc on " + g.name + ": PCA of node embeddings");
   }
@@ -70,8 +77,6 @@ json run_one(const TrainFlags& f, const Graph& g, uint64_t seed, const std::stri
 
 }  // namespace
 
-
-
 void resolve_embedding_defaults(TrainFlags& f) {
   const std::string why = " does not apply to --model " + f.model +
                           " (an eigensolver's result, not trained by gradient steps)";
@@ -79,7 +84,8 @@ void resolve_embedding_defaults(TrainFlags& f) {
   check(f.lr < 0, "--lr", why);
   check(f.hidden < 0, "--hidden", why);
   check(f.resume.empty(), "--resume", why);
-  check((f.decoder.empty() || f.decoder == "fused") && f.negatives <= 1, "--decoder and --negatives apply to gae and vgae only");
+  check((f.decoder.empty() || f.decoder == "fused") && f.negatives <= 1,
+        "--decoder and --negatives apply to gae and vgae only");
   check(f.features == "auto", "--features", why, ": it reads the training graph only");
   check(f.dropout == 0, "--dropout", why);
   if (f.dataset.empty()) f.dataset = "cora";
@@ -91,12 +97,14 @@ void resolve_embedding_defaults(TrainFlags& f) {
 
 json run_embedding_training(const TrainFlags& f) {
   set_threads(f.threads);
-  const Graph g = load_graph_dataset(f.dataset, f.data_dir.empty() ? default_data_dir() : f.data_dir);
+  const Graph g =
+      load_graph_dataset(f.dataset, f.data_dir.empty() ? default_data_dir() : f.data_dir);
   for (const std::string& w : g.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   check_graph_run(g, f);
   // The exact bound needs the split's training graph (run_one); this one needs no work.
   check(f.latent <= g.num_nodes - 1, "--latent: ", f.latent, " is more than ", f.dataset,
-        " allows: at most ", g.num_nodes - 1, " (", g.num_nodes, " nodes, minus the trivial "
+        " allows: at most ", g.num_nodes - 1, " (", g.num_nodes,
+        " nodes, minus the trivial "
         "eigenvector)");
   json runs = json::array();
   for (int k = 0; k < f.seeds; ++k) {
@@ -107,11 +115,14 @@ json run_embedding_training(const TrainFlags& f) {
     // One seed is one uninterruptible solve; a signal stops before the next.
     if (pending_signal() != 0 && k + 1 < f.seeds) throw Interrupted{pending_signal(), ""};
   }
-  json out = {{"model", f.model}, {"dataset", g.name.empty() ? f.dataset : g.name},
-              {"nodes", g.num_nodes}, {"edges", (int64_t)g.edges.size()},
-              {"latent", f.latent}, {"epochs", 0}, {"threads", max_threads()}};
-  if (f.seeds == 1) out["seed"] = f.seed;
-  else out["seeds"] = runs.size();
+  json out = {{"model", f.model},        {"dataset", g.name.empty() ? f.dataset : g.name},
+              {"nodes", g.num_nodes},    {"edges", (int64_t)g.edges.size()},
+              {"latent", f.latent},      {"epochs", 0},
+              {"threads", max_threads()}};
+  if (f.seeds == 1)
+    out["seed"] = f.seed;
+  else
+    out["seeds"] = runs.size();
   add_mean_std(out, runs, {"test_auc", "test_ap", "val_auc", "val_ap", "sec_per_epoch", "seconds"});
   out["runs"] = runs;
   out["peak_rss_mib"] = peak_rss_mib();

@@ -9,8 +9,8 @@
 #include "autograd/profile.h"
 #include "datasets/fields.h"
 #include "datasets/registry.h"
-#include "models/registry.h"
 #include "models/link_training.h"
+#include "models/registry.h"
 #include "tools/plot/pca.h"
 #include "tools/plot/plot.h"
 #include "tools/train/eval_report.h"
@@ -25,8 +25,8 @@ namespace {
 using nlohmann::json;
 
 json identity_of(const TrainFlags& f, uint64_t seed) {
-  json id = {{"model", f.model},   {"dataset", f.dataset}, {"seed", seed},
-             {"hidden", f.hidden}, {"latent", f.latent},   {"features", f.features},
+  json id = {{"model", f.model},    {"dataset", f.dataset}, {"seed", seed},
+             {"hidden", f.hidden},  {"latent", f.latent},   {"features", f.features},
              {"dropout", f.dropout}};
   if (f.sep != "auto") id["sep"] = f.sep;  // absent for auto: older checkpoints still resume
   // gcn is left out so that checkpoints from before --encoder existed still resume.
@@ -64,8 +64,8 @@ void write_pictures(const std::string& dir, LinkModel& model, const Graph& g, co
       auc.y.push_back(h["val_auc"].get<float>());
     }
   }
-  plot::line_chart_png(join_path(dir, "curves.png"), {loss, auc},
-                       model.kind() + " on " + g.name, "epoch");
+  plot::line_chart_png(join_path(dir, "curves.png"), {loss, auc}, model.kind() + " on " + g.name,
+                       "epoch");
 }
 
 json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64_t seed,
@@ -76,8 +76,8 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
   LinkTargets targets = make_link_targets(split, parse_decoder(f.decoder));
   targets.negatives_per_edge = f.negatives;
   Rng rng(seed);
-  GraphModelConfig config{.hidden = f.hidden, .latent = f.latent, .dropout = f.dropout,
-                          .encoder = f.encoder};
+  GraphModelConfig config{
+      .hidden = f.hidden, .latent = f.latent, .dropout = f.dropout, .encoder = f.encoder};
   auto model = make_link_model(f.model, split.adj_norm, features, config, rng);
   Adam opt(model->parameters(), {.lr = f.lr});
   json history = json::array();
@@ -112,7 +112,8 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
   // From here to the written outputs a signal is deferred: the step ends, a checkpoint is written.
   DeferSignals defer;
   train_link(run, first, f.epochs, f.eval_every, on_epoch, [] { return pending_signal() != 0; });
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   progress.finish();
   json meta = identity;
   meta["epoch"] = last_done;
@@ -135,14 +136,19 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
   const json clustering = clustering_json(z, g.labels, seed);
   profile::mark("evaluate ranking and clustering");
   const int ran = f.epochs - first + 1;
-  json result = {{"seed", seed},          {"test_auc", test.auc}, {"test_ap", test.ap},
-                 {"val_auc", val.auc},    {"val_ap", val.ap},     {"epochs_run", ran},
+  json result = {{"seed", seed},
+                 {"test_auc", test.auc},
+                 {"test_ap", test.ap},
+                 {"val_auc", val.auc},
+                 {"val_ap", val.ap},
+                 {"epochs_run", ran},
                  {"sec_per_epoch", ran > 0 ? wall / ran : 0.0},
                  {"step_seconds_median", step_seconds.empty() ? 0.0 : median(step_seconds)},
                  {"ranking", ranking}};
   if (!clustering.is_null()) result["clustering"] = clustering;
   // The whole run (split, model, epochs, evaluation): `vgrad reproduce`'s seconds per run.
-  result["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - run0).count();
+  result["seconds"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - run0).count();
   if (!out_dir.empty()) {
     profile::Scope scope("checkpoint and pictures");  // the embedding is not training
     write_jsonl(join_path(out_dir, "metrics.jsonl"), history);
@@ -164,7 +170,8 @@ json run_graph_training(const TrainFlags& f) {
   }();
   for (const std::string& w : g.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   check_graph_run(g, f);  // enough edges for the split, enough memory: before any work
-  const CsrPtr features = f.features == "none" ? Csr::identity(g.num_nodes) : g.features_or_identity();
+  const CsrPtr features =
+      f.features == "none" ? Csr::identity(g.num_nodes) : g.features_or_identity();
   json runs = json::array();
   for (int k = 0; k < f.seeds; ++k) {
     const uint64_t seed = f.seed + (uint64_t)k;
@@ -172,14 +179,21 @@ json run_graph_training(const TrainFlags& f) {
     if (!dir.empty() && f.seeds > 1) dir = join_path(f.out, "seed-" + std::to_string(seed));
     runs.push_back(run_one(f, g, features, seed, dir));
   }
-  json out = {{"model", f.model},   {"dataset", g.name.empty() ? f.dataset : g.name},
-              {"nodes", g.num_nodes}, {"edges", (int64_t)g.edges.size()},
-              {"epochs", f.epochs}, {"lr", f.lr}, {"decoder", f.decoder},
+  json out = {{"model", f.model},
+              {"dataset", g.name.empty() ? f.dataset : g.name},
+              {"nodes", g.num_nodes},
+              {"edges", (int64_t)g.edges.size()},
+              {"epochs", f.epochs},
+              {"lr", f.lr},
+              {"decoder", f.decoder},
               {"encoder", f.encoder},
-              {"features", f.features}, {"threads", max_threads()},
+              {"features", f.features},
+              {"threads", max_threads()},
               {"gemm", kernels::gemm_backend_name(kernels::gemm_backend())}};
-  if (f.seeds == 1) out["seed"] = f.seed;
-  else out["seeds"] = runs.size();
+  if (f.seeds == 1)
+    out["seed"] = f.seed;
+  else
+    out["seeds"] = runs.size();
   add_mean_std(out, runs, {"test_auc", "test_ap", "val_auc", "val_ap", "sec_per_epoch", "seconds"});
   add_nested_mean_std(out, runs, "ranking");
   add_nested_mean_std(out, runs, "clustering");

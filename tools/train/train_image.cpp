@@ -6,8 +6,8 @@
 #include "autograd/blas.h"
 #include "autograd/profile.h"
 #include "datasets/registry.h"
-#include "models/registry.h"
 #include "models/image_training.h"
+#include "models/registry.h"
 #include "tools/plot/pca.h"
 #include "tools/plot/plot.h"
 #include "tools/train/progress.h"
@@ -19,7 +19,8 @@ namespace {
 
 using nlohmann::json;
 
-void write_pictures(const std::string& dir, ImageModel& model, const ImageSet& test, uint64_t seed) {
+void write_pictures(const std::string& dir, ImageModel& model, const ImageSet& test,
+                    uint64_t seed) {
   NoGradGuard no_tape;
   model.eval();
   Rng rng(seed + 2);
@@ -46,12 +47,13 @@ void write_pictures(const std::string& dir, ImageModel& model, const ImageSet& t
   std::vector<int64_t> all(test.size());
   for (int64_t i = 0; i < test.size(); ++i) all[i] = i;
   Tensor codes = model.encode(gather_rows(test.images, all, 0, test.size()));
-  std::vector<float> xy = codes.cols() == 2 ? codes.to_vector()
-                                            : plot::pca_2d(codes.data(), codes.rows(), codes.cols());
+  std::vector<float> xy = codes.cols() == 2
+                              ? codes.to_vector()
+                              : plot::pca_2d(codes.data(), codes.rows(), codes.cols());
   std::vector<int> classes(test.labels.begin(), test.labels.end());
-  plot::scatter_png(join_path(dir, "latent.png"), xy, classes,
-                    model.kind() + (codes.cols() == 2 ? ": 2-D latent" : ": PCA of the latent") +
-                        " (test set)");
+  plot::scatter_png(
+      join_path(dir, "latent.png"), xy, classes,
+      model.kind() + (codes.cols() == 2 ? ": 2-D latent" : ": PCA of the latent") + " (test set)");
 }
 
 }  // namespace
@@ -68,11 +70,12 @@ json run_image_training(const TrainFlags& f) {
   const int64_t pixels = ds.train.images.cols();
   Rng rng(f.seed);
   auto model = make_image_model(
-      f.model, pixels, {.hidden = f.hidden, .latent = f.latent, .recon = parse_recon(f.recon)}, rng);
+      f.model, pixels, {.hidden = f.hidden, .latent = f.latent, .recon = parse_recon(f.recon)},
+      rng);
   Adam opt(model->parameters(), {.lr = f.lr});
   profile::mark("build the model");
-  const json identity = {{"model", f.model}, {"dataset", f.dataset}, {"seed", f.seed},
-                         {"hidden", f.hidden}, {"latent", f.latent}, {"batch", f.batch},
+  const json identity = {{"model", f.model},   {"dataset", f.dataset}, {"seed", f.seed},
+                         {"hidden", f.hidden}, {"latent", f.latent},   {"batch", f.batch},
                          {"recon", f.recon}};
   json history = json::array();
   ImageEpochState state;
@@ -112,7 +115,8 @@ json run_image_training(const TrainFlags& f) {
   for (int epoch = first; epoch <= f.epochs; ++epoch) {
     const int64_t batches = (ds.train.size() + f.batch - 1) / f.batch;
     Progress progress(f.model + " " + f.dataset + " epoch " + std::to_string(epoch) + "/" +
-                          std::to_string(f.epochs), batches, 100);
+                          std::to_string(f.epochs),
+                      batches, 100);
     const auto t0 = std::chrono::steady_clock::now();
     ImageRun run{*model, opt, rng, ds.train, f.batch};
     auto on_batch = [&](int64_t done, int64_t) {
@@ -126,12 +130,15 @@ json run_image_training(const TrainFlags& f) {
       save(path, finished ? epoch : epoch - 1);
       throw Interrupted{pending_signal(), path};
     }
-    epoch_seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    epoch_seconds.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     train_loss = state.loss_sum / (double)ds.train.size();
-    history.push_back({{"epoch", epoch}, {"train_loss", train_loss}, {"seconds", epoch_seconds.back()}});
+    history.push_back(
+        {{"epoch", epoch}, {"train_loss", train_loss}, {"seconds", epoch_seconds.back()}});
     if (!f.quiet)
-      std::fprintf(stderr, "%s %s epoch %d/%d: train loss %.4f per sample (%.1fs)\n", f.model.c_str(),
-                   f.dataset.c_str(), epoch, f.epochs, train_loss, epoch_seconds.back());
+      std::fprintf(stderr, "%s %s epoch %d/%d: train loss %.4f per sample (%.1fs)\n",
+                   f.model.c_str(), f.dataset.c_str(), epoch, f.epochs, train_loss,
+                   epoch_seconds.back());
     state = {};
   }
   Rng eval_rng(f.seed + 1);  // its own stream: evaluating does not move the training one
@@ -141,11 +148,18 @@ json run_image_training(const TrainFlags& f) {
   }();
   double total = 0;
   for (double s : epoch_seconds) total += s;
-  json out = {{"model", f.model}, {"dataset", ds.name}, {"epochs", f.epochs}, {"seed", f.seed},
-              {"batch", f.batch}, {"lr", f.lr}, {"latent", f.latent}, {"recon", f.recon},
+  json out = {{"model", f.model},
+              {"dataset", ds.name},
+              {"epochs", f.epochs},
+              {"seed", f.seed},
+              {"batch", f.batch},
+              {"lr", f.lr},
+              {"latent", f.latent},
+              {"recon", f.recon},
               {"threads", max_threads()},
               {"gemm", kernels::gemm_backend_name(kernels::gemm_backend())},
-              {"train_loss", train_loss}, {"test_loss", test_loss},
+              {"train_loss", train_loss},
+              {"test_loss", test_loss},
               {"sec_per_epoch", epoch_seconds.empty() ? 0.0 : total / (double)epoch_seconds.size()},
               {"peak_rss_mib", peak_rss_mib()}};
   if (!f.out.empty()) {
