@@ -29,7 +29,7 @@ TEST_CASE("encoders: gcn is the GraphConv model built by hand, bit for bit (GAE 
   const CsrPtr x = g.features_or_identity();
   for (const std::string kind : {"gae", "vgae"}) {
     Rng rng(5), by_hand(5);
-    auto model = make_link_model(kind, split.adj_norm, x, {}, rng);  // encoder gcn by default
+    auto model = make_link_model(kind, split.adj_norm, x, {.hidden = 32, .latent = 16}, rng);  // gcn by default
     // Today's construction: gc1, then gc2 (GAE) or gc_mu and gc_log_std (VGAE), one generator.
     GraphConv gc1(split.adj_norm, x->cols(), 32, by_hand), gc2(split.adj_norm, 32, 16, by_hand);
     model->eval();

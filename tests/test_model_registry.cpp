@@ -39,9 +39,12 @@ TEST_CASE("model registry: names are unique, rows complete, constructors of thei
     CHECK(!m.description.empty());
     CHECK(m.defaults.epochs >= 1);
     CHECK(m.defaults.lr > 0);
-    CHECK((m.kind == ModelKind::graph) == (m.make_link != nullptr));
+    // Graph rows build a LinkModel, image rows an ImageModel; a graph-embedding row may have
+    // a LinkModel holder for its checkpoints (sc) or none (its runner's own tables).
+    if (m.kind == ModelKind::graph) CHECK(m.make_link != nullptr);
     CHECK((m.kind == ModelKind::image) == (m.make_image != nullptr));
-    CHECK((m.kind == ModelKind::image) == (m.defaults.batch > 0));
+    if (m.kind == ModelKind::image) CHECK(m.defaults.batch > 0);
+    if (m.kind == ModelKind::graph) CHECK(m.defaults.batch == 0);
     CHECK(&find_model(m.name) == &m);
   }
   CHECK_THROWS_WITH_AS(find_model("gan"), ("model: expected " + model_names() + ", got 'gan'").c_str(),
@@ -64,6 +67,8 @@ TEST_CASE("model registry: names are unique, rows complete, constructors of thei
 
 TEST_CASE("model registry: train fills each row's defaults and accepts exactly its decoders") {
   for (const ModelInfo& m : model_registry()) {
+    // Graph-embedding rows resolve their own flags (sc has no epochs or lr to fill).
+    if (m.kind == ModelKind::graph_embedding) continue;
     INFO("row ", m.name);
     tools::TrainFlags f;
     f.model = m.name;

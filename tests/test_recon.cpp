@@ -54,9 +54,8 @@ TEST_CASE("recon: refused for graph models, defaulted to bce for image models") 
   f.model = "gae";
   f.recon = "mse";
   CHECK_THROWS_WITH(tools::resolve_defaults(f), doctest::Contains("--recon applies to ae and vae only"));
+  f = tools::TrainFlags{};
   f.model = "ae";
-  f.dataset = "";
-  f.recon = "";
   tools::resolve_defaults(f);
   CHECK(f.recon == "bce");
   f.recon = "l2";

@@ -12,8 +12,9 @@ using namespace vgrad::testing;
 
 namespace {
 
-// About 10 s of drawing and splitting before the first step on this machine.
-const char* kSlowGraph = "synthetic:nodes=50000,p_in=0.0005,p_out=0.00001";
+// Several seconds of drawing (O(N + E): 1M nodes, ~3M edges) and splitting before the first
+// step, so a signal 0.3 s in lands before training.
+const char* kSlowGraph = "synthetic:nodes=1000000,p_in=0.00002,p_out=0.0000001";
 
 struct Stopped {
   int code = -1, signal = 0;

@@ -9,6 +9,7 @@
 
 #include "autograd/blas.h"
 #include "autograd/ops.h"
+#include "models/registry.h"
 #include "tests/test_datasets_util.h"
 #include "tools/train/train.h"
 
@@ -124,7 +125,7 @@ TEST_CASE("train: out-of-range flags are refused naming the flag") {
   CHECK_THROWS_WITH_AS(resolve_defaults(f), "--lr: expected a value in (0, 10), got 0", Error);
   f = {};
   f.model = "rnn";
-  CHECK_THROWS_WITH_AS(resolve_defaults(f), "--model: expected ae, vae, gae, vgae or sc, got 'rnn'",
+  CHECK_THROWS_WITH_AS(resolve_defaults(f), ("--model: expected " + model_names() + ", got 'rnn'").c_str(),
                        Error);
   f = {};
   f.model = "gae";

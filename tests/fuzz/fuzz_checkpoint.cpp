@@ -8,8 +8,8 @@
 #include <cstring>
 
 #include "autograd/random.h"
-#include "fuzz/fuzz_util.h"
 #include "nn/checkpoint.h"
+#include "tests/fuzz/fuzz_util.h"
 
 using namespace vgrad;
 

@@ -1,6 +1,6 @@
 // libFuzzer target: read_edge_list ("u v" per line, '#' comments, plain or gzipped).
 #include "datasets/graph.h"
-#include "fuzz/fuzz_util.h"
+#include "tests/fuzz/fuzz_util.h"
 
 using namespace vgrad;
 

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "datasets/graph.h"
-#include "fuzz/fuzz_util.h"
+#include "tests/fuzz/fuzz_util.h"
 
 using namespace vgrad;
 

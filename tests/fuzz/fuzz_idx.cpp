@@ -1,7 +1,7 @@
 // libFuzzer target: the IDX readers (MNIST images and labels), plain or gzipped input.
 // Both readers see every input; the magic decides which one gets past the header.
 #include "datasets/idx.h"
-#include "fuzz/fuzz_util.h"
+#include "tests/fuzz/fuzz_util.h"
 
 using namespace vgrad;
 
