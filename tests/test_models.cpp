@@ -8,6 +8,7 @@
 #include "models/link_training.h"
 #include "models/registry.h"
 #include "models/vgae.h"
+#include "tests/test_image_util.h"
 
 using namespace vgrad;
 
@@ -111,16 +112,7 @@ TEST_CASE("models: AE and VAE losses fall on a fixed mini-batch set") {
   Rng data_rng(3);
   const ImageSet images = tiny_images(data_rng);
   for (const std::string kind : {"ae", "vae"}) {
-    Rng rng(4);
-    auto model = make_image_model(kind, 784, {.hidden = 32, .latent = 4}, rng);
-    Adam opt(model->parameters(), {.lr = 1e-3});
-    ImageRun run{*model, opt, rng, images, 16};
-    std::vector<double> per_sample;
-    for (int epoch = 1; epoch <= 15; ++epoch) {
-      ImageEpochState state;
-      CHECK(train_image_epoch(run, epoch, state));
-      per_sample.push_back(state.loss_sum / images.size());
-    }
+    const auto [model, per_sample] = testing::train_images(kind, images, {.hidden = 32, .latent = 4});
     INFO(kind, ": first ", per_sample.front(), " last ", per_sample.back());
     CHECK(per_sample.back() < 0.7 * per_sample.front());
     Rng eval_rng(1);

@@ -5,6 +5,7 @@
 
 #include "models/image_training.h"
 #include "models/registry.h"
+#include "tests/test_image_util.h"
 #include "tools/train/train.h"
 
 using namespace vgrad;
@@ -32,16 +33,9 @@ TEST_CASE("recon: AE and VAE train on mse (the loss falls)") {
           (((p / 28 < 14) == (i % 2 == 0)) ? 0.9f : 0.1f) + 0.05f * data_rng.normal(), 0.0f, 1.0f);
   }
   for (const std::string kind : {"ae", "vae"}) {
-    Rng rng(4);
-    auto model = make_image_model(kind, 784, {.hidden = 32, .latent = 4, .recon = Recon::mse}, rng);
-    Adam opt(model->parameters(), {.lr = 1e-3});
-    ImageRun run{*model, opt, rng, images, 16};
-    std::vector<double> per_sample;
-    for (int epoch = 1; epoch <= 15; ++epoch) {
-      ImageEpochState state;
-      CHECK(train_image_epoch(run, epoch, state));
-      per_sample.push_back(state.loss_sum / images.size());
-    }
+    const std::vector<double> per_sample =
+        testing::train_images(kind, images, {.hidden = 32, .latent = 4, .recon = Recon::mse})
+            .per_sample;
     INFO(kind, ": first ", per_sample.front(), " last ", per_sample.back());
     // Untrained, each pixel is off by ~0.4: ~784 * 0.16 = 125; the prototypes fit to ~0.05^2.
     CHECK(per_sample.front() > 50);
