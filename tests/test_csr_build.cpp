@@ -13,6 +13,7 @@
 #include "autograd/sparse.h"
 #include "datasets/graph.h"
 #include "datasets/split.h"
+#include "models/link_model.h"
 
 using namespace vgrad;
 
@@ -170,4 +171,21 @@ TEST_CASE("link split: the same bits on one thread and on two") {
   CHECK(a.val_neg == b.val_neg);
   CHECK(same_csr(*a.adj_train, *b.adj_train));
   CHECK(same_csr(*a.adj_norm, *b.adj_norm));
+}
+
+TEST_CASE("link targets: labels A_train + I without a sort, and none for the sampled decoder") {
+  Rng rng(12);
+  const int64_t n = 300;
+  const LinkSplit s = mask_test_edges(n, sorted_random_edges(n, 900, rng), 1);
+  std::vector<int64_t> r, c;
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t k = s.adj_train->row_ptr()[i]; k < s.adj_train->row_ptr()[i + 1]; ++k)
+      r.push_back(i), c.push_back(s.adj_train->col_idx()[k]);
+    r.push_back(i), c.push_back(i);
+  }
+  const CsrPtr want = Csr::from_coo(n, n, r, c, std::vector<float>(r.size(), 1.0f));
+  for (Decoder d : {Decoder::fused, Decoder::dense}) CHECK(same_csr(*make_link_targets(s, d).labels, *want));
+  const LinkTargets sampled = make_link_targets(s, Decoder::sampled);
+  CHECK(sampled.labels == nullptr);
+  CHECK(sampled.pos_weight == make_link_targets(s, Decoder::fused).pos_weight);
 }
