@@ -189,3 +189,22 @@ TEST_CASE("link targets: labels A_train + I without a sort, and none for the sam
   CHECK(sampled.labels == nullptr);
   CHECK(sampled.pos_weight == make_link_targets(s, Decoder::fused).pos_weight);
 }
+
+TEST_CASE("finish_edges: rows sorted on two threads give one sort's result") {
+  Rng rng(13);
+  std::vector<Edge> raw;
+  for (int k = 0; k < 20000; ++k) raw.emplace_back((int32_t)rng.below(500), (int32_t)rng.below(500));
+  std::vector<Edge> want;
+  for (auto [u, v] : raw)
+    if (u != v) want.emplace_back(std::min(u, v), std::max(u, v));
+  std::sort(want.begin(), want.end());
+  want.erase(std::unique(want.begin(), want.end()), want.end());
+  const int keep = omp_get_max_threads();
+  for (int threads : {1, 2}) {
+    omp_set_num_threads(threads);
+    Graph g;
+    finish_edges(g, raw, "random pairs");
+    CHECK(g.edges == want);
+  }
+  omp_set_num_threads(keep);
+}
