@@ -91,7 +91,8 @@ CsrPtr Csr::from_csr(int64_t rows, int64_t cols, std::vector<int64_t> row_ptr,
       if (k > lo && c <= col_idx[k - 1])
         fail("csr: row ", i, " has column ", c, " after ", col_idx[k - 1],
              ": expected strictly increasing columns within a row");
-      if (!std::isfinite(values[k])) fail("csr: entry ", k, " at (", i, ", ", c, ") is ", values[k]);
+      if (!std::isfinite(values[k]))
+        fail("csr: entry ", k, " at (", i, ", ", c, ") is ", values[k]);
     }
   }
   auto m = std::make_shared<Csr>();

@@ -150,8 +150,8 @@ void run_concurrently(const std::vector<std::function<void()>>& jobs) {
 // way took 43% of a 4M-edge load and split). No pair repeats, so every value is the one
 // from_coo would have summed alone: the same bits.
 template <typename EdgeValue, typename DiagValue>
-CsrPtr symmetric_csr(int64_t n, const std::vector<Edge>& edges, EdgeValue edge_value,
-                     bool diagonal, DiagValue diag_value) {
+CsrPtr symmetric_csr(int64_t n, const std::vector<Edge>& edges, EdgeValue edge_value, bool diagonal,
+                     DiagValue diag_value) {
   std::vector<int64_t> row_ptr(n + 1, 0), below(n, 0);
   for (auto [u, v] : edges) ++below[v], ++row_ptr[u + 1], ++row_ptr[v + 1];
   for (int64_t i = 0; i < n; ++i) row_ptr[i + 1] += row_ptr[i] + diagonal;
@@ -269,9 +269,9 @@ LinkSplit mask_test_edges(int64_t n, const std::vector<Edge>& edges_in, uint64_t
   // independent: with two threads they overlap. Each is built as on one thread: same bits.
   run_concurrently({
       [&] {
-        PairSet test_neg(0);
-        s.test_neg = draw_non_edges(n, num_test, *all, nullptr, rng, &test_neg);
-        s.val_neg = draw_non_edges(n, num_val, *all, &test_neg, rng);
+    PairSet test_neg(0);
+    s.test_neg = draw_non_edges(n, num_test, *all, nullptr, rng, &test_neg);
+    s.val_neg = draw_non_edges(n, num_val, *all, &test_neg, rng);
       },
       [&] { s.adj_train = adjacency(n, s.train_pos); },
       [&] { s.adj_norm = normalized_adjacency(n, s.train_pos, weights ? &train_w : nullptr); },
@@ -281,7 +281,8 @@ LinkSplit mask_test_edges(int64_t n, const std::vector<Edge>& edges_in, uint64_t
 
 CsrPtr adjacency(int64_t n, const std::vector<Edge>& edges) {
   if (n >= 0 && sorted_upper_inside(n, edges))
-    return symmetric_csr(n, edges, [](size_t) { return 1.0f; }, false, [](int64_t) { return 0.0f; });
+    return symmetric_csr(
+        n, edges, [](size_t) { return 1.0f; }, false, [](int64_t) { return 0.0f; });
   std::vector<int64_t> r, c;
   r.reserve(edges.size() * 2);
   c.reserve(edges.size() * 2);

@@ -45,7 +45,8 @@ LinkTargets make_link_targets(const LinkSplit& split, Decoder decoder) {
       row_ptr[i + 1] = (int64_t)col.size();
     }
     const size_t nnz = col.size();
-    t.labels = Csr::from_csr(n, n, std::move(row_ptr), std::move(col), std::vector<float>(nnz, 1.0f));
+    t.labels =
+        Csr::from_csr(n, n, std::move(row_ptr), std::move(col), std::vector<float>(nnz, 1.0f));
   }
   t.pos_weight = (float)((nn - e) / e);
   t.norm = (float)(nn / (2.0 * (nn - e)));
