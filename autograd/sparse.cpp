@@ -66,10 +66,51 @@ CsrPtr Csr::from_coo(int64_t rows, int64_t cols, const std::vector<int64_t>& r,
   return m;
 }
 
+CsrPtr Csr::from_csr(int64_t rows, int64_t cols, std::vector<int64_t> row_ptr,
+                     std::vector<int32_t> col_idx, std::vector<float> values) {
+  check(rows >= 0 && cols >= 0, "csr: negative shape [", rows, ", ", cols, "]");
+  check(cols <= INT32_MAX, "csr: ", cols, " columns exceed the 32-bit column index");
+  check((int64_t)row_ptr.size() == rows + 1, "csr: expected ", rows + 1,
+        " row pointers (rows + 1), found ", row_ptr.size());
+  check(col_idx.size() == values.size(), "csr: ", col_idx.size(), " column indices but ",
+        values.size(), " values");
+  const int64_t nnz = (int64_t)col_idx.size();
+  check(row_ptr[0] == 0 && row_ptr[rows] == nnz, "csr: expected row pointers from 0 to ", nnz,
+        " (the non-zeros), found ", row_ptr[0], " to ", row_ptr[rows]);
+  for (int64_t i = 0; i < rows; ++i) {
+    const int64_t lo = row_ptr[i], hi = row_ptr[i + 1];
+    // `if ... fail`, not check(): check would format its message for every row.
+    if (hi < lo || hi > nnz)
+      fail("csr: row pointer ", i + 1, " is ", hi, " after ", lo,
+           ": expected a non-decreasing sequence up to ", nnz);
+    for (int64_t k = lo; k < hi; ++k) {
+      const int32_t c = col_idx[k];
+      if (c < 0 || c >= cols)
+        fail("csr: entry ", k, " at (", i, ", ", c, ") is outside the shape [", rows, ", ", cols,
+             "]");
+      if (k > lo && c <= col_idx[k - 1])
+        fail("csr: row ", i, " has column ", c, " after ", col_idx[k - 1],
+             ": expected strictly increasing columns within a row");
+      if (!std::isfinite(values[k]))
+        fail("csr: entry ", k, " at (", i, ", ", c, ") is ", values[k]);
+    }
+  }
+  auto m = std::make_shared<Csr>();
+  m->rows_ = rows;
+  m->cols_ = cols;
+  m->row_ptr_ = std::move(row_ptr);
+  m->col_idx_ = std::move(col_idx);
+  m->values_ = std::move(values);
+  return m;
+}
+
 CsrPtr Csr::identity(int64_t n) {
-  std::vector<int64_t> idx(n);
-  std::iota(idx.begin(), idx.end(), 0);
-  return from_coo(n, n, idx, idx, std::vector<float>(n, 1.0f));
+  check(n >= 0, "csr: negative shape [", n, ", ", n, "]");
+  std::vector<int64_t> row_ptr(n + 1);
+  std::iota(row_ptr.begin(), row_ptr.end(), 0);
+  std::vector<int32_t> col(n);
+  std::iota(col.begin(), col.end(), 0);
+  return from_csr(n, n, std::move(row_ptr), std::move(col), std::vector<float>(n, 1.0f));
 }
 
 bool Csr::is_symmetric() const {
@@ -78,24 +119,30 @@ bool Csr::is_symmetric() const {
   return &t == this || (t.row_ptr_ == row_ptr_ && t.col_idx_ == col_idx_ && t.values_ == values_);
 }
 
+void Csr::transpose_into(Csr& t, std::vector<int64_t>* edge_order) const {
+  // Counting sort by column: entries of each transposed row stay in ascending column order.
+  t.rows_ = cols_;
+  t.cols_ = rows_;
+  t.row_ptr_.assign(cols_ + 1, 0);
+  for (int32_t c : col_idx_) t.row_ptr_[c + 1]++;
+  for (int64_t i = 0; i < cols_; ++i) t.row_ptr_[i + 1] += t.row_ptr_[i];
+  t.col_idx_.resize(col_idx_.size());
+  t.values_.resize(values_.size());
+  if (edge_order) edge_order->resize(col_idx_.size());
+  std::vector<int64_t> next(t.row_ptr_.begin(), t.row_ptr_.end() - 1);
+  for (int64_t i = 0; i < rows_; ++i)
+    for (int64_t k = row_ptr_[i]; k < row_ptr_[i + 1]; ++k) {
+      const int64_t dst = next[col_idx_[k]]++;
+      t.col_idx_[dst] = (int32_t)i;
+      t.values_[dst] = values_[k];
+      if (edge_order) (*edge_order)[dst] = k;
+    }
+}
+
 const Csr& Csr::transposed() const {
   std::call_once(transpose_once_, [this] {
-    // Counting sort by column: entries of each transposed row stay in ascending column order.
     auto t = std::make_unique<Csr>();
-    t->rows_ = cols_;
-    t->cols_ = rows_;
-    t->row_ptr_.assign(cols_ + 1, 0);
-    for (int32_t c : col_idx_) t->row_ptr_[c + 1]++;
-    for (int64_t i = 0; i < cols_; ++i) t->row_ptr_[i + 1] += t->row_ptr_[i];
-    t->col_idx_.resize(col_idx_.size());
-    t->values_.resize(values_.size());
-    std::vector<int64_t> next(t->row_ptr_.begin(), t->row_ptr_.end() - 1);
-    for (int64_t i = 0; i < rows_; ++i)
-      for (int64_t k = row_ptr_[i]; k < row_ptr_[i + 1]; ++k) {
-        const int64_t dst = next[col_idx_[k]]++;
-        t->col_idx_[dst] = (int32_t)i;
-        t->values_[dst] = values_[k];
-      }
+    transpose_into(*t, nullptr);
     // A symmetric matrix (the GCN adjacency) is its own transpose: keep one copy.
     const bool same = t->rows_ == rows_ && t->row_ptr_ == row_ptr_ && t->col_idx_ == col_idx_ &&
                       t->values_ == values_;
@@ -106,24 +153,9 @@ const Csr& Csr::transposed() const {
 
 const Csr::EdgeTranspose& Csr::edge_transpose() const {
   std::call_once(edge_transpose_once_, [this] {
-    // The same counting sort as transposed(), remembering where each edge came from.
     auto t = std::make_shared<Csr>();
-    t->rows_ = cols_;
-    t->cols_ = rows_;
-    t->row_ptr_.assign(cols_ + 1, 0);
-    for (int32_t c : col_idx_) t->row_ptr_[c + 1]++;
-    for (int64_t i = 0; i < cols_; ++i) t->row_ptr_[i + 1] += t->row_ptr_[i];
-    t->col_idx_.resize(col_idx_.size());
-    t->values_.resize(values_.size());
-    auto order = std::make_shared<std::vector<int64_t>>(col_idx_.size());
-    std::vector<int64_t> next(t->row_ptr_.begin(), t->row_ptr_.end() - 1);
-    for (int64_t i = 0; i < rows_; ++i)
-      for (int64_t k = row_ptr_[i]; k < row_ptr_[i + 1]; ++k) {
-        const int64_t dst = next[col_idx_[k]]++;
-        t->col_idx_[dst] = (int32_t)i;
-        t->values_[dst] = values_[k];
-        (*order)[dst] = k;
-      }
+    auto order = std::make_shared<std::vector<int64_t>>();
+    transpose_into(*t, order.get());
     edge_transpose_ = {t, order};
   });
   return edge_transpose_;

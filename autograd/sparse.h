@@ -18,6 +18,12 @@ class Csr {
   // columns within each row.
   static CsrPtr from_coo(int64_t rows, int64_t cols, const std::vector<int64_t>& r,
                          const std::vector<int64_t>& c, const std::vector<float>& v);
+  // From CSR arrays already in order, moved in: no sort, no copy (an adjacency built from
+  // sorted edges). Checked in O(rows + nnz): row_ptr has rows + 1 entries from 0 up to nnz,
+  // never decreasing; each row's columns strictly increase (sorted, no duplicates) inside
+  // 0..cols-1; values are finite.
+  static CsrPtr from_csr(int64_t rows, int64_t cols, std::vector<int64_t> row_ptr,
+                         std::vector<int32_t> col_idx, std::vector<float> values);
   static CsrPtr identity(int64_t n);
 
   int64_t rows() const { return rows_; }
@@ -50,6 +56,9 @@ class Csr {
   std::vector<int64_t> row_ptr_;
   std::vector<int32_t> col_idx_;
   std::vector<float> values_;
+  // A^T by a counting sort on columns into `t`; with `edge_order`, also where each of A^T's
+  // entries sits in A (transposed() and edge_transpose() both build on it).
+  void transpose_into(Csr& t, std::vector<int64_t>* edge_order) const;
   mutable std::once_flag transpose_once_;
   mutable std::unique_ptr<Csr> transpose_;  // null when A is symmetric: A^T is A
   mutable std::once_flag edge_transpose_once_, edge_index_once_;

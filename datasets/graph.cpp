@@ -183,6 +183,9 @@ void finish_edges(Graph& g, std::vector<Edge> raw, const std::string& source,
   int64_t disagreeing = 0;
   size_t m = 0;
   if (!weighted) {
+    // Rows are sorted independently, and equal pairs are identical: the same bits on any
+    // number of threads.
+#pragma omp parallel for schedule(dynamic, 4096)
     for (int64_t i = 0; i <= max_u; ++i)
       if (start[i + 1] - start[i] > 1)
         std::sort(out.begin() + start[i], out.begin() + start[i + 1]);

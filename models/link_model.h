@@ -23,7 +23,7 @@ Decoder parse_decoder(const std::string& name);
 // of ones in A_train (each undirected edge twice),
 //   pos_weight = (N*N - E) / E,   norm = N*N / (2 (N*N - E)).
 struct LinkTargets {
-  CsrPtr labels;
+  CsrPtr labels;  // null for the sampled decoder, which reads positives and sampler instead
   float pos_weight = 1, norm = 1;
   Decoder decoder = Decoder::fused;
   // Decoder::sampled only: the training edges (u < v, sorted) are the positives; each call

@@ -3,6 +3,16 @@
 #include "nn/init.h"
 
 namespace vgrad {
+namespace {
+
+bool is_identity(const Csr& x) {
+  if (x.rows() != x.cols() || x.nnz() != x.rows()) return false;
+  for (int64_t i = 0; i < x.rows(); ++i)
+    if (x.row_ptr()[i + 1] != i + 1 || x.col_idx()[i] != i || x.values()[i] != 1.0f) return false;
+  return true;
+}
+
+}  // namespace
 
 GraphConv::GraphConv(CsrPtr a_hat, int64_t in, int64_t out, Rng& rng, bool bias)
     : a_hat_(std::move(a_hat)), in_(in), out_(out) {
@@ -35,6 +45,9 @@ Tensor GraphConv::forward(const CsrPtr& x) const {
   check(x->rows() == a_hat_->cols() && x->cols() == in_, "GraphConv(", in_, " -> ", out_,
         "): sparse features are ", x->shape_str(), ", expected [", a_hat_->cols(), ", ", in_,
         "] (A_hat is ", adjacency_shape(), ")");
+  // Identity features (a featureless graph) make X W = W: on a 1M-node graph the product
+  // was a 128 MB copy of W each way, forward and backward, for nothing. O(N) to recognise.
+  if (is_identity(*x)) return propagate(weight_);
   return propagate(spmm(x, weight_));
 }
 

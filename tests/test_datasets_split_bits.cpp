@@ -141,3 +141,15 @@ TEST_CASE("dataset split bits: Cora's split for a seed is the one recorded befor
   CHECK(split_hash(s0) == 6143474935028785984ull);
   CHECK(split_hash(s42) == 14782407904621054770ull);
 }
+
+TEST_CASE("dataset split bits: identical to the reference split on a graph's sorted edges") {
+  // finish_edges' output (u < v, sorted, unique) takes the split's sorted route: no hash set,
+  // the adjacencies built without a sort. It must give the reference's bits too.
+  Rng rng(10);
+  std::vector<Edge> raw;
+  for (int k = 0; k < 6000; ++k) raw.emplace_back((int32_t)rng.below(1500), (int32_t)rng.below(1500));
+  Graph g;
+  g.num_nodes = 1500;
+  finish_edges(g, raw, "random pairs");
+  for (uint64_t seed : {0, 1, 42}) check_same_as_reference(g, seed);
+}

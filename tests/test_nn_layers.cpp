@@ -82,6 +82,27 @@ TEST_CASE("GraphConv: sparse features give the dense result and the weight gradi
   CHECK(r.ok);
 }
 
+TEST_CASE("GraphConv: identity features (a featureless graph) skip X W and keep its bits") {
+  Rng rng(9);
+  auto a = random_adjacency(6, 9, rng);
+  GraphConv layer(a, 6, 3, rng);
+  // An identity the layer must not recognise (one value 2): the spmm route, as a reference.
+  std::vector<int64_t> idx = {0, 1, 2, 3, 4, 5};
+  std::vector<float> ones(6, 1.0f), almost = ones;
+  almost[5] = 2.0f;
+  const CsrPtr id = Csr::identity(6), near = Csr::from_coo(6, 6, idx, idx, almost);
+  Tensor w = layer.parameter("weight");
+  Tensor want = spmm(a, spmm(Csr::from_coo(6, 6, idx, idx, ones), w));
+  CHECK(layer.forward(id).to_vector() == want.to_vector());
+  auto gw = grad(sum(square(layer.forward(id))), {w})[0].to_vector();
+  auto gw_ref = grad(sum(square(spmm(a, spmm(Csr::from_coo(6, 6, idx, idx, ones), w)))), {w})[0];
+  CHECK(gw == gw_ref.to_vector());
+  // Not the identity: still the product (row 5 doubled).
+  const auto y_near = layer.forward(near).to_vector();
+  CHECK(y_near == spmm(a, spmm(near, w)).to_vector());
+  CHECK(y_near != want.to_vector());
+}
+
 TEST_CASE("GraphConv: Glorot range, no bias by default, shape errors name both sides") {
   Rng rng(3);
   auto a = random_adjacency(5, 4, rng);
