@@ -47,7 +47,8 @@ class DeepWalk : public Module {
 
 struct DeepWalkStats {
   double walk_seconds = 0, train_seconds = 0;
-  int64_t steps = 0, terms = 0;  // optimizer steps; logistic terms (dot products) in all
+  int64_t steps = 0, terms = 0;  // optimizer steps; logistic terms of the objective in all
+  int64_t dot_products = 0;       // terms after merging a batch's repeats (one dot each)
   double mean_loss = 0;          // per term, over the last epoch
 };
 

@@ -73,6 +73,7 @@ json run_one(const TrainFlags& f, const Graph& g, uint64_t seed, const std::stri
           {"train_seconds", stats.train_seconds},
           {"steps", stats.steps},
           {"terms", stats.terms},
+          {"dot_products", stats.dot_products},
           {"loss_per_term", stats.mean_loss}};
 }
 
@@ -91,36 +92,17 @@ json run_deepwalk_training(const TrainFlags& f) {
     if (!dir.empty() && f.seeds > 1) dir = join_path(f.out, "seed-" + std::to_string(seed));
     runs.push_back(run_one(f, g, seed, dir));
   }
-  json out = {{"model", f.model},
-              {"dataset", g.name.empty() ? f.dataset : g.name},
-              {"nodes", g.num_nodes},
-              {"edges", (int64_t)g.edges.size()},
-              {"epochs", f.epochs},
-              {"lr", f.lr},
-              {"optimizer", f.optimizer},
-              {"objective", f.objective},
-              {"walks_per_node", f.walks_per_node},
-              {"walk_length", f.walk_length},
-              {"window", f.window},
-              {"latent", f.latent},
-              {"batch", f.batch},
-              {"threads", max_threads()}};
-  if (f.objective == "neg") out["negatives"] = f.negatives;
-  if (f.seeds == 1)
-    out["seed"] = f.seed;
-  else
-    out["seeds"] = runs.size();
-  for (const char* key : {"test_auc", "test_ap", "val_auc", "val_ap", "seconds", "sec_per_epoch"}) {
-    double sum = 0, sq = 0;
-    for (const json& r : runs) sum += r[key].get<double>();
-    const double mean = sum / (double)runs.size();
-    for (const json& r : runs) sq += std::pow(r[key].get<double>() - mean, 2);
-    out[key] = mean;
-    out[std::string(key) + "_std"] = std::sqrt(sq / (double)runs.size());  // population std
-  }
-  out["runs"] = runs;
-  out["peak_rss_mib"] = peak_rss_mib();
-  return out;
+  json settings = {{"epochs", f.epochs},
+                   {"lr", f.lr},
+                   {"optimizer", f.optimizer},
+                   {"objective", f.objective},
+                   {"walks_per_node", f.walks_per_node},
+                   {"walk_length", f.walk_length},
+                   {"window", f.window},
+                   {"latent", f.latent},
+                   {"batch", f.batch}};
+  if (f.objective == "neg") settings["negatives"] = f.negatives;
+  return graph_run_result(f, g, settings, runs);
 }
 
 }  // namespace vgrad::tools
