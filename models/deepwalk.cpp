@@ -90,8 +90,11 @@ DeepWalk::DeepWalk(int64_t nodes, const DeepWalkConfig& config, Rng& rng) {
   check(nodes >= 2, "DeepWalk: needs at least 2 nodes, got ", nodes);
   const int64_t d = config.latent;
   node_ = register_module("node", std::make_shared<Embedding>(nodes, d, rng, 0.5f / (float)d));
-  const int64_t rows = config.objective == SkipGramObjective::hs ? nodes - 1 : nodes;
-  context_ = register_module("context", std::make_shared<Embedding>(rows, d, rng, 0.0f));
+  context_ = register_module("context", std::make_shared<Embedding>(nodes, d, rng, 0.0f));
+}
+
+Tensor DeepWalk::loss(const LinkTargets&, Rng&) {
+  fail("DeepWalk: trained by train_deepwalk (walks, then skip-gram), not by link-training steps");
 }
 
 DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWalkConfig& c,

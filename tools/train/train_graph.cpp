@@ -34,17 +34,6 @@ json identity_of(const TrainFlags& f, uint64_t seed) {
   return id;
 }
 
-// The file's own node ids, one per line in node order, when the reader renumbered them:
-// eval and export check the reloaded graph against them and write them beside embeddings.
-Checkpoint node_ids_entry(const Graph& g) {
-  Checkpoint c;
-  if (g.node_ids.empty()) return c;
-  std::string text;
-  for (const std::string& id : g.node_ids) text += id + "\n";
-  c.set("node_ids", text);
-  return c;
-}
-
 void write_pictures(const std::string& dir, LinkModel& model, const Graph& g, const json& history) {
   Tensor z;
   {
