@@ -185,8 +185,8 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
       done += end - begin;
       if (terms == 0) continue;
       const int64_t unique = (int64_t)merged.a.size();
-      const PairsPtr pairs = Pairs::make((int64_t)centre.rows.size(), (int64_t)ctx.rows.size(),
-                                         merged.a, merged.b);
+      const PairsPtr pairs =
+          Pairs::make((int64_t)centre.rows.size(), (int64_t)ctx.rows.size(), merged.a, merged.b);
       const Tensor u = model.node().forward(centre.rows);
       const Tensor v = model.context().forward(ctx.rows);
       const Tensor signs = Tensor::from({unique}, merged.sign);

@@ -43,7 +43,7 @@ class DeepWalk : public LinkModel {
   // one shape restores either from a checkpoint.
   DeepWalk(int64_t nodes, const DeepWalkConfig& config, Rng& rng);
   Tensor embed() override { return node_->table().detach(); }  // [N, D]
-  Tensor loss(const LinkTargets& targets, Rng& rng) override;    // throws: see train_deepwalk
+  Tensor loss(const LinkTargets& targets, Rng& rng) override;  // throws: see train_deepwalk
   std::string kind() const override { return "deepwalk"; }
   Embedding& node() { return *node_; }
   Embedding& context() { return *context_; }
@@ -55,7 +55,7 @@ class DeepWalk : public LinkModel {
 struct DeepWalkStats {
   double walk_seconds = 0, train_seconds = 0;
   int64_t steps = 0, terms = 0;  // optimizer steps; logistic terms of the objective in all
-  int64_t dot_products = 0;       // terms after merging a batch's repeats (one dot each)
+  int64_t dot_products = 0;      // terms after merging a batch's repeats (one dot each)
   double mean_loss = 0;          // per term, over the last epoch
 };
 

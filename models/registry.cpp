@@ -77,8 +77,8 @@ std::vector<ModelInfo> make_rows() {
        .defaults = {.epochs = 1, .lr = 0.01, .hidden = 32, .latent = 128, .batch = 50},
        .make_link =
            [](CsrPtr a_hat, CsrPtr, const GraphModelConfig& config, Rng& rng) {
-    return std::unique_ptr<LinkModel>(std::make_unique<DeepWalk>(
-        a_hat->rows(), DeepWalkConfig{.latent = config.latent}, rng));
+    return std::unique_ptr<LinkModel>(
+        std::make_unique<DeepWalk>(a_hat->rows(), DeepWalkConfig{.latent = config.latent}, rng));
        }},
       };
 }

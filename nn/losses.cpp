@@ -78,7 +78,8 @@ Tensor signed_log_sigmoid_loss(const Tensor& logits, const Tensor& signs, Reduct
   double total = 0;
   const float* w = weights.data();
   for (int64_t t = 0; t < weights.numel(); ++t) {
-    if (!(w[t] >= 0.0f)) fail("signed_log_sigmoid_loss: weight ", t, " is ", w[t], ", expected >= 0");
+    if (!(w[t] >= 0.0f))
+      fail("signed_log_sigmoid_loss: weight ", t, " is ", w[t], ", expected >= 0");
     total += w[t];
   }
   const Tensor l = neg(sum(mul(terms, weights)));

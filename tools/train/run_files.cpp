@@ -47,8 +47,7 @@ nlohmann::json read_checkpoint_meta(const Checkpoint& ckpt) {
   // Graph-embedding models (sc, deepwalk) have no hidden layer.
   const bool embedding = find_model(model.get<std::string>()).kind == ModelKind::graph_embedding;
   for (const char* key : {"hidden", "latent"})
-    if (key != std::string("hidden") || !embedding)
-      need(key, is_int_in(key, 1, 65536), "1..65536");
+    if (key != std::string("hidden") || !embedding) need(key, is_int_in(key, 1, 65536), "1..65536");
   need("epoch", is_int_in("epoch", 0, 1 << 30), "a non-negative integer");
   return meta;
 }

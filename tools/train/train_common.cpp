@@ -152,13 +152,13 @@ void add_mean_std(nlohmann::json& out, const nlohmann::json& runs,
   }
 }
 
-nlohmann::json graph_run_result(const TrainFlags& f, const Graph& g,
-                                const nlohmann::json& settings, const nlohmann::json& runs) {
+nlohmann::json graph_run_result(const TrainFlags& f, const Graph& g, const nlohmann::json& settings,
+                                const nlohmann::json& runs) {
   nlohmann::json out = {{"model", f.model},
-              {"dataset", g.name.empty() ? f.dataset : g.name},
-              {"nodes", g.num_nodes},
-              {"edges", (int64_t)g.edges.size()},
-              {"threads", max_threads()}};
+                        {"dataset", g.name.empty() ? f.dataset : g.name},
+                        {"nodes", g.num_nodes},
+                        {"edges", (int64_t)g.edges.size()},
+                        {"threads", max_threads()}};
   out.update(settings);
   if (f.seeds == 1)
     out["seed"] = f.seed;

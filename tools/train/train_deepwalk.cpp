@@ -61,22 +61,22 @@ json run_one(const TrainFlags& f, const Graph& g, uint64_t seed, const std::stri
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   json result = {{"seed", seed},
-          {"test_auc", test.auc},
-          {"test_ap", test.ap},
-          {"val_auc", val.auc},
-          {"val_ap", val.ap},
-          {"seconds", seconds},
-          {"sec_per_epoch", seconds / config.epochs},
-          {"walk_seconds", stats.walk_seconds},
-          {"train_seconds", stats.train_seconds},
-          {"steps", stats.steps},
-          {"terms", stats.terms},
-          {"dot_products", stats.dot_products},
-          {"loss_per_term", stats.mean_loss}};
+                 {"test_auc", test.auc},
+                 {"test_ap", test.ap},
+                 {"val_auc", val.auc},
+                 {"val_ap", val.ap},
+                 {"seconds", seconds},
+                 {"sec_per_epoch", seconds / config.epochs},
+                 {"walk_seconds", stats.walk_seconds},
+                 {"train_seconds", stats.train_seconds},
+                 {"steps", stats.steps},
+                 {"terms", stats.terms},
+                 {"dot_products", stats.dot_products},
+                 {"loss_per_term", stats.mean_loss}};
   if (!out_dir.empty()) {  // as sc's: what `vgrad eval` and `vgrad export` read back
     make_dirs(out_dir);
-    const json meta = {{"model", f.model},   {"dataset", f.dataset},  {"seed", seed},
-                       {"latent", f.latent}, {"epoch", config.epochs}, {"features", "auto"},
+    const json meta = {{"model", f.model},        {"dataset", f.dataset},   {"seed", seed},
+                       {"latent", f.latent},      {"epoch", config.epochs}, {"features", "auto"},
                        {"objective", f.objective}};
     Checkpoint ckpt = node_ids_entry(g);
     model.save_to(ckpt, "model.");
