@@ -99,8 +99,11 @@ bool Grads::wants(size_t i) const {
 void Grads::add(size_t i, const Tensor& g) {
   if (!wants(i)) return;
   TensorImpl& parent = inputs_[i].impl();
-  check(g.shape() == parent.shape, op_, " backward: gradient for input ", i, " has shape ",
-        g.shape_str(), " but the input has shape ", shape_str(parent.shape));
+  // `if` rather than check(): check's arguments (two shape strings) would be built on every
+  // call, and this runs once per op per step.
+  if (g.shape() != parent.shape)
+    fail(op_, " backward: gradient for input ", i, " has shape ", g.shape_str(),
+         " but the input has shape ", shape_str(parent.shape));
   accumulate_into(parent.sweep_grad, g, sweep_.create_graph);
 }
 
@@ -109,10 +112,10 @@ void Grads::add_rows(size_t i, const RowIndex& rows, const Tensor& values) {
   TensorImpl& parent = inputs_[i].impl();
   const bool sparse = !parent.node && !sweep_.create_graph && !sweep_.needed;
   if (!sparse) return add(i, embedding_dense_backward(values, rows, parent.shape.at(0)));
-  check(values.dim() == 2 && parent.shape.size() == 2 && values.cols() == parent.shape[1] &&
-            values.rows() == (int64_t)rows->size(),
-        op_, " backward: row gradient ", values.shape_str(), " for ", rows->size(),
-        " rows does not fit input ", i, " of shape ", shape_str(parent.shape));
+  if (!(values.dim() == 2 && parent.shape.size() == 2 && values.cols() == parent.shape[1] &&
+        values.rows() == (int64_t)rows->size()))
+    fail(op_, " backward: row gradient ", values.shape_str(), " for ", rows->size(),
+         " rows does not fit input ", i, " of shape ", shape_str(parent.shape));
   merge_row_sparse(parent.sparse_grad, *rows, values);
 }
 

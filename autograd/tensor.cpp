@@ -42,8 +42,9 @@ Tensor Tensor::full(const Shape& shape, float value, bool requires_grad) {
 }
 
 Tensor Tensor::from(const Shape& shape, const std::vector<float>& values, bool requires_grad) {
-  check(numel_of(shape) == (int64_t)values.size(), "Tensor::from: shape ", vgrad::shape_str(shape),
-        " holds ", numel_of(shape), " values but ", values.size(), " were given");
+  if (numel_of(shape) != (int64_t)values.size())  // not check(): it would build the string
+    fail("Tensor::from: shape ", vgrad::shape_str(shape), " holds ", numel_of(shape),
+         " values but ", values.size(), " were given");
   Tensor t = empty(shape, requires_grad);
   if (!values.empty()) std::memcpy(t.data(), values.data(), values.size() * sizeof(float));
   return t;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "datasets/walks.h"
+#include "models/link_model.h"
 #include "nn/nn.h"
 
 namespace vgrad {
@@ -32,12 +33,18 @@ struct DeepWalkConfig {
   int64_t batch = 50;  // centre positions per optimizer step
 };
 
-class DeepWalk : public Module {
+// A LinkModel like GAE's, so `vgrad eval` and `vgrad export` restore it through the model
+// registry; it is trained by train_deepwalk below, not by link-training steps.
+class DeepWalk : public LinkModel {
  public:
   // "node": the embeddings (word2vec's syn0, uniform in +-0.5/D); "context": the tree's
-  // inner nodes (hs, N-1 rows) or the output vectors (neg, N rows), zeros as in word2vec.
+  // inner nodes (hs: N-1 are used) or the output vectors (neg: N), zeros as in word2vec.
+  // The context table has N rows for either objective (hs never touches the last one), so
+  // one shape restores either from a checkpoint.
   DeepWalk(int64_t nodes, const DeepWalkConfig& config, Rng& rng);
-  Tensor embed() const { return node_->table(); }  // [N, D]
+  Tensor embed() override { return node_->table().detach(); }  // [N, D]
+  Tensor loss(const LinkTargets& targets, Rng& rng) override;  // throws: see train_deepwalk
+  std::string kind() const override { return "deepwalk"; }
   Embedding& node() { return *node_; }
   Embedding& context() { return *context_; }
 
@@ -47,7 +54,8 @@ class DeepWalk : public Module {
 
 struct DeepWalkStats {
   double walk_seconds = 0, train_seconds = 0;
-  int64_t steps = 0, terms = 0;  // optimizer steps; logistic terms (dot products) in all
+  int64_t steps = 0, terms = 0;  // optimizer steps; logistic terms of the objective in all
+  int64_t dot_products = 0;      // terms after merging a batch's repeats (one dot each)
   double mean_loss = 0;          // per term, over the last epoch
 };
 

@@ -1,6 +1,7 @@
 #include "models/registry.h"
 
 #include "models/ae.h"
+#include "models/deepwalk.h"
 #include "models/encoder.h"
 #include "models/spectral.h"
 #include "models/vae.h"
@@ -73,7 +74,12 @@ std::vector<ModelInfo> make_rows() {
       {.name = "deepwalk",
        .kind = ModelKind::graph_embedding,
        .description = "DeepWalk: random walks on the training graph, skip-gram (Table 1's DW)",
-       .defaults = {.epochs = 1, .lr = 0.01, .hidden = 32, .latent = 128, .batch = 50}},
+       .defaults = {.epochs = 1, .lr = 0.01, .hidden = 32, .latent = 128, .batch = 50},
+       .make_link =
+           [](CsrPtr a_hat, CsrPtr, const GraphModelConfig& config, Rng& rng) {
+    return std::unique_ptr<LinkModel>(
+        std::make_unique<DeepWalk>(a_hat->rows(), DeepWalkConfig{.latent = config.latent}, rng));
+       }},
       };
 }
 

@@ -125,6 +125,13 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
                      const Tensor s = Tensor::from({7}, {1, -1, 1, 1, -1, -1, 1});
                      return {[=] { return signed_log_sigmoid_loss(x, s, Reduction::sum); }, {x}};
                    }});
+  cases.push_back(
+      {"nn.signed_log_sigmoid_loss (weighted)", [](Rng& rng) -> Made {
+         Tensor x = gradcheck_leaf({7}, rng, -4, 4);
+         const Tensor s = Tensor::from({7}, {1, -1, 1, 1, -1, -1, 1});
+         const Tensor w = Tensor::from({7}, {1, 3, 0, 2, 1, 5, 1});
+         return {[=] { return signed_log_sigmoid_loss(x, s, Reduction::mean, w); }, {x}};
+       }});
   // The GAE decoder losses: a 9-node label matrix (symmetric, self-loops) over tiles of 4, so
   // diagonal, off-diagonal and ragged tiles all appear.
   auto labels = [] {

@@ -64,12 +64,26 @@ double ordered_block_sum(int64_t n, F block_sum) {
 
 }  // namespace
 
-Tensor signed_log_sigmoid_loss(const Tensor& logits, const Tensor& signs, Reduction reduction) {
+Tensor signed_log_sigmoid_loss(const Tensor& logits, const Tensor& signs, Reduction reduction,
+                               const Tensor& weights) {
   check(logits.dim() == 1 && signs.shape() == logits.shape(),
         "signed_log_sigmoid_loss: expected logits and signs of one shape [T], got ",
         logits.shape_str(), " and ", signs.shape_str());
   check(!signs.requires_grad(), "signed_log_sigmoid_loss: the signs are constants");
-  return neg(reduce(log_sigmoid(mul(logits, signs)), reduction));
+  const Tensor terms = log_sigmoid(mul(logits, signs));
+  if (!weights.defined()) return neg(reduce(terms, reduction));
+  check(weights.shape() == logits.shape(), "signed_log_sigmoid_loss: weights must be [",
+        logits.numel(), "] like the logits, got ", weights.shape_str());
+  check(!weights.requires_grad(), "signed_log_sigmoid_loss: the weights are constants");
+  double total = 0;
+  const float* w = weights.data();
+  for (int64_t t = 0; t < weights.numel(); ++t) {
+    if (!(w[t] >= 0.0f))
+      fail("signed_log_sigmoid_loss: weight ", t, " is ", w[t], ", expected >= 0");
+    total += w[t];
+  }
+  const Tensor l = neg(sum(mul(terms, weights)));
+  return reduction == Reduction::mean && total > 0 ? mul(l, (float)(1.0 / total)) : l;
 }
 
 Tensor mse(const Tensor& pred, const Tensor& target, Reduction reduction) {

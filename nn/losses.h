@@ -34,7 +34,11 @@ Tensor bce_with_logits_grad(const Tensor& logits, const Tensor& targets, const T
 // u . v) and constant signs s [T] of +1 or -1 (word2vec's label 1 - 2 code):
 //   l = softplus(-s x),   dl/dx = -s sigmoid(-s x).
 // Composed of ops (mul, log_sigmoid, sum), so it has every derivative they have.
-Tensor signed_log_sigmoid_loss(const Tensor& logits, const Tensor& signs, Reduction reduction);
+// Optional constant weights w [T] (>= 0): l = -sum_t w_t log sigmoid(s_t x_t), so a term of
+// weight k is k copies of that term (DeepWalk merges a batch's repeated terms this way);
+// Reduction::mean then divides by sum_t w_t, the number of terms it stands for.
+Tensor signed_log_sigmoid_loss(const Tensor& logits, const Tensor& signs, Reduction reduction,
+                               const Tensor& weights = {});
 
 // KL(N(mu, sigma^2) || N(0, I)) for mu, and log-variance or log-std, both [N, Z]:
 //   per element  -0.5 * (1 + log sigma^2 - mu^2 - sigma^2)

@@ -10,6 +10,7 @@
 #include "models/deepwalk.h"
 #include "models/huffman.h"
 #include "models/link_training.h"
+#include "tests/bad_input_util.h"
 #include "tools/train/train.h"
 
 using namespace vgrad;
@@ -159,4 +160,37 @@ TEST_CASE("train --model deepwalk: GAE's JSON fields, per seed and as mean/std")
   REQUIRE(r["runs"].size() == 2);
   CHECK(r["runs"][0]["test_auc"].get<double>() > 0.55);  // 150 nodes, 4 short walks each
   CHECK(r["runs"][1]["seed"].get<uint64_t>() == 43);
+}
+
+TEST_CASE("train --model deepwalk --out: vgrad eval and export read the checkpoint as sc's") {
+  vgrad::testing::TempDir dir;
+  tools::TrainFlags f;
+  f.model = "deepwalk";
+  f.dataset = "synthetic:nodes=150,classes=3,seed=2";
+  f.quiet = true;
+  f.threads = 1;
+  f.walks_per_node = 2;
+  f.walk_length = 20;
+  f.latent = 16;
+  f.out = dir / "dw";
+  tools::resolve_defaults(f);
+  const nlohmann::json trained = tools::run_deepwalk_training(f);
+  for (const char* file : {"metrics.jsonl", "checkpoint.ckpt", "embedding.png"})
+    CHECK_MESSAGE(std::filesystem::exists(dir / "dw/" + file), file);
+  const std::string ckpt = dir / "dw/checkpoint.ckpt";
+  using vgrad::testing::Ran, vgrad::testing::run_binary, vgrad::testing::vgrad_binary;
+  const Ran eval = run_binary(vgrad_binary(), {"eval", "--checkpoint", ckpt}, "", dir / "eval");
+  INFO(eval.err);
+  REQUIRE(eval.code == 0);
+  const nlohmann::json scored = nlohmann::json::parse(eval.out);
+  CHECK(scored["model"] == "deepwalk");
+  CHECK(scored["test_auc"].get<double>() == trained["test_auc"].get<double>());  // same bits
+  const std::string csv = dir / "z.csv";
+  const Ran exported =
+      run_binary(vgrad_binary(), {"export", "--checkpoint", ckpt, "--out", csv}, "", dir / "export");
+  INFO(exported.err);
+  REQUIRE(exported.code == 0);
+  const nlohmann::json shape = nlohmann::json::parse(exported.out);
+  CHECK(shape["rows"] == 150);
+  CHECK(shape["cols"] == 16);
 }

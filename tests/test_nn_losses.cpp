@@ -112,3 +112,33 @@ TEST_CASE("KL: gradients of mu and log-variance / log-std") {
   INFO(r2.worst);
   CHECK(r2.ok);
 }
+
+TEST_CASE("signed_log_sigmoid_loss: a term of weight k equals k copies of it") {
+  // Merged: x = (0.7, -1.2, 2.0) with weights (3, 1, 2); repeated: 0.7 three times, 2.0 twice.
+  Tensor xm = Tensor::from({3}, {0.7f, -1.2f, 2.0f}, true);
+  const Tensor sm = Tensor::from({3}, {1, -1, -1}), wm = Tensor::from({3}, {3, 1, 2});
+  Tensor xr = Tensor::from({6}, {0.7f, 0.7f, -1.2f, 2.0f, 0.7f, 2.0f}, true);
+  const Tensor sr = Tensor::from({6}, {1, 1, -1, -1, 1, -1});
+  for (Reduction red : {Reduction::sum, Reduction::mean}) {
+    xm.zero_grad(), xr.zero_grad();
+    const Tensor lm = signed_log_sigmoid_loss(xm, sm, red, wm);
+    const Tensor lr = signed_log_sigmoid_loss(xr, sr, red);
+    CHECK(lm.item() == doctest::Approx(lr.item()).epsilon(1e-6));
+    lm.backward(), lr.backward();
+    const float* gr = xr.grad().data();
+    CHECK(xm.grad().data()[0] == doctest::Approx(gr[0] + gr[1] + gr[4]).epsilon(1e-6));
+    CHECK(xm.grad().data()[1] == doctest::Approx(gr[2]).epsilon(1e-6));
+    CHECK(xm.grad().data()[2] == doctest::Approx(gr[3] + gr[5]).epsilon(1e-6));
+  }
+  // A weight of 0 drops its term; a negative weight or a wrong shape is refused by name.
+  const Tensor w0 = Tensor::from({3}, {3, 0, 2});
+  const Tensor l0 = signed_log_sigmoid_loss(xm, sm, Reduction::sum, w0);
+  const Tensor lw = signed_log_sigmoid_loss(xm, sm, Reduction::sum, wm);
+  CHECK(lw.item() - l0.item() == doctest::Approx(std::log1p(std::exp(-1.2))).epsilon(1e-5));
+  CHECK_THROWS_WITH_AS(
+      signed_log_sigmoid_loss(xm, sm, Reduction::sum, Tensor::from({3}, {1, -1, 1})),
+      "signed_log_sigmoid_loss: weight 1 is -1, expected >= 0", Error);
+  CHECK_THROWS_WITH_AS(signed_log_sigmoid_loss(xm, sm, Reduction::sum, Tensor::from({2}, {1, 1})),
+                       "signed_log_sigmoid_loss: weights must be [3] like the logits, got [2]",
+                       Error);
+}

@@ -44,9 +44,10 @@ nlohmann::json read_checkpoint_meta(const Checkpoint& ckpt) {
        model_names().c_str());
   need("dataset", at("dataset").is_string(), "a dataset name");
   need("seed", at("seed").is_number_unsigned(), "a non-negative integer");
-  for (const char* key : {"hidden", "latent"})  // sc has no hidden layer
-    if (key != std::string("hidden") || model != "sc")
-      need(key, is_int_in(key, 1, 65536), "1..65536");
+  // Graph-embedding models (sc, deepwalk) have no hidden layer.
+  const bool embedding = find_model(model.get<std::string>()).kind == ModelKind::graph_embedding;
+  for (const char* key : {"hidden", "latent"})
+    if (key != std::string("hidden") || !embedding) need(key, is_int_in(key, 1, 65536), "1..65536");
   need("epoch", is_int_in("epoch", 0, 1 << 30), "a non-negative integer");
   return meta;
 }
@@ -86,6 +87,15 @@ void make_dirs(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   check(!ec, dir, ": cannot create the output folder: ", ec.message());
+}
+
+Checkpoint node_ids_entry(const Graph& g) {
+  Checkpoint c;
+  if (g.node_ids.empty()) return c;
+  std::string text;
+  for (const std::string& id : g.node_ids) text += id + "\n";
+  c.set("node_ids", text);
+  return c;
 }
 
 }  // namespace vgrad::tools

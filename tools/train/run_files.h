@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "datasets/graph.h"
 #include "nn/nn.h"
 
 namespace vgrad::tools {
@@ -17,6 +18,9 @@ void save_run_checkpoint(const std::string& path, const Module& model, const Opt
 nlohmann::json load_run_checkpoint(const std::string& path, Module& model, Optimizer& opt, Rng& rng,
                                    const nlohmann::json& expect, Checkpoint* all = nullptr);
 nlohmann::json read_checkpoint_meta(const Checkpoint& ckpt);
+// The file's own node ids, one per line in node order, when the reader renumbered them:
+// eval and export check the reloaded graph against them and write them beside embeddings.
+Checkpoint node_ids_entry(const Graph& g);
 
 void write_jsonl(const std::string& path, const nlohmann::json& lines);
 std::string join_path(const std::string& dir, const std::string& name);

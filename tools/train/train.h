@@ -8,6 +8,10 @@
 
 #include "tools/train/signals.h"
 
+namespace vgrad {
+struct Graph;
+}
+
 namespace vgrad::tools {
 
 struct TrainFlags {
@@ -63,6 +67,12 @@ nlohmann::json run_training(const TrainFlags& flags);
 // default, as papers usually report), for each key.
 void add_mean_std(nlohmann::json& out, const nlohmann::json& runs,
                   std::initializer_list<const char*> keys);
+// The JSON a graph runner prints (GAE/VGAE, sc, deepwalk): the run's identity (model,
+// dataset, its nodes and edges, threads) merged with `settings` (the runner's own flags), then
+// seed (one run) or seeds, the mean and std over `runs` of the link scores and times, the
+// runs themselves and the peak RSS. One place, so the three runners cannot drift apart.
+nlohmann::json graph_run_result(const TrainFlags& flags, const Graph& graph,
+                                const nlohmann::json& settings, const nlohmann::json& runs);
 nlohmann::json run_deepwalk_training(const TrainFlags& flags);
 
 // Peak resident memory of this process so far, in MiB (getrusage).

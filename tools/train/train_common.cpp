@@ -6,7 +6,9 @@
 
 #include "autograd/blas.h"
 #include "autograd/check.h"
+#include "autograd/ops.h"
 #include "datasets/fields.h"
+#include "datasets/graph.h"
 #include "datasets/registry.h"
 #include "models/registry.h"
 #include "tools/train/flag_names.h"
@@ -148,6 +150,24 @@ void add_mean_std(nlohmann::json& out, const nlohmann::json& runs,
     out[key] = mean;
     out[std::string(key) + "_std"] = std::sqrt(sq / (double)runs.size());
   }
+}
+
+nlohmann::json graph_run_result(const TrainFlags& f, const Graph& g, const nlohmann::json& settings,
+                                const nlohmann::json& runs) {
+  nlohmann::json out = {{"model", f.model},
+                        {"dataset", g.name.empty() ? f.dataset : g.name},
+                        {"nodes", g.num_nodes},
+                        {"edges", (int64_t)g.edges.size()},
+                        {"threads", max_threads()}};
+  out.update(settings);
+  if (f.seeds == 1)
+    out["seed"] = f.seed;
+  else
+    out["seeds"] = runs.size();
+  add_mean_std(out, runs, {"test_auc", "test_ap", "val_auc", "val_ap", "sec_per_epoch", "seconds"});
+  out["runs"] = runs;
+  out["peak_rss_mib"] = peak_rss_mib();
+  return out;
 }
 
 double peak_rss_mib() {

@@ -8,6 +8,8 @@
 #include "datasets/split.h"
 #include "models/deepwalk.h"
 #include "models/link_training.h"
+#include "tools/plot/pca.h"
+#include "tools/plot/plot.h"
 #include "tools/train/progress.h"
 #include "tools/train/run_files.h"
 #include "tools/train/train.h"
@@ -58,22 +60,37 @@ json run_one(const TrainFlags& f, const Graph& g, uint64_t seed, const std::stri
   const LinkScores val = score_links(z, split.val_pos, split.val_neg);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!out_dir.empty()) {
+  json result = {{"seed", seed},
+                 {"test_auc", test.auc},
+                 {"test_ap", test.ap},
+                 {"val_auc", val.auc},
+                 {"val_ap", val.ap},
+                 {"seconds", seconds},
+                 {"sec_per_epoch", seconds / config.epochs},
+                 {"walk_seconds", stats.walk_seconds},
+                 {"train_seconds", stats.train_seconds},
+                 {"steps", stats.steps},
+                 {"terms", stats.terms},
+                 {"dot_products", stats.dot_products},
+                 {"loss_per_term", stats.mean_loss}};
+  if (!out_dir.empty()) {  // as sc's: what `vgrad eval` and `vgrad export` read back
     make_dirs(out_dir);
-    model.save(join_path(out_dir, "checkpoint.ckpt"));
+    const json meta = {{"model", f.model},        {"dataset", f.dataset},   {"seed", seed},
+                       {"latent", f.latent},      {"epoch", config.epochs}, {"features", "auto"},
+                       {"objective", f.objective}};
+    Checkpoint ckpt = node_ids_entry(g);
+    model.save_to(ckpt, "model.");
+    ckpt.set("run", meta.dump());
+    save_checkpoint(join_path(out_dir, "checkpoint.ckpt"), ckpt);
+    json line = result;
+    line.erase("seed");
+    write_jsonl(join_path(out_dir, "metrics.jsonl"), json::array({line}));
+    plot::scatter_png(join_path(out_dir, "embedding.png"),
+                      plot::pca_2d(z.data(), z.rows(), z.cols()),
+                      g.labels.empty() ? std::vector<int>(g.num_nodes, -1) : g.labels,
+                      "deepwalk on " + g.name + ": PCA of node embeddings");
   }
-  return {{"seed", seed},
-          {"test_auc", test.auc},
-          {"test_ap", test.ap},
-          {"val_auc", val.auc},
-          {"val_ap", val.ap},
-          {"seconds", seconds},
-          {"sec_per_epoch", seconds / config.epochs},
-          {"walk_seconds", stats.walk_seconds},
-          {"train_seconds", stats.train_seconds},
-          {"steps", stats.steps},
-          {"terms", stats.terms},
-          {"loss_per_term", stats.mean_loss}};
+  return result;
 }
 
 }  // namespace
@@ -91,36 +108,17 @@ json run_deepwalk_training(const TrainFlags& f) {
     if (!dir.empty() && f.seeds > 1) dir = join_path(f.out, "seed-" + std::to_string(seed));
     runs.push_back(run_one(f, g, seed, dir));
   }
-  json out = {{"model", f.model},
-              {"dataset", g.name.empty() ? f.dataset : g.name},
-              {"nodes", g.num_nodes},
-              {"edges", (int64_t)g.edges.size()},
-              {"epochs", f.epochs},
-              {"lr", f.lr},
-              {"optimizer", f.optimizer},
-              {"objective", f.objective},
-              {"walks_per_node", f.walks_per_node},
-              {"walk_length", f.walk_length},
-              {"window", f.window},
-              {"latent", f.latent},
-              {"batch", f.batch},
-              {"threads", max_threads()}};
-  if (f.objective == "neg") out["negatives"] = f.negatives;
-  if (f.seeds == 1)
-    out["seed"] = f.seed;
-  else
-    out["seeds"] = runs.size();
-  for (const char* key : {"test_auc", "test_ap", "val_auc", "val_ap", "seconds", "sec_per_epoch"}) {
-    double sum = 0, sq = 0;
-    for (const json& r : runs) sum += r[key].get<double>();
-    const double mean = sum / (double)runs.size();
-    for (const json& r : runs) sq += std::pow(r[key].get<double>() - mean, 2);
-    out[key] = mean;
-    out[std::string(key) + "_std"] = std::sqrt(sq / (double)runs.size());  // population std
-  }
-  out["runs"] = runs;
-  out["peak_rss_mib"] = peak_rss_mib();
-  return out;
+  json settings = {{"epochs", f.epochs},
+                   {"lr", f.lr},
+                   {"optimizer", f.optimizer},
+                   {"objective", f.objective},
+                   {"walks_per_node", f.walks_per_node},
+                   {"walk_length", f.walk_length},
+                   {"window", f.window},
+                   {"latent", f.latent},
+                   {"batch", f.batch}};
+  if (f.objective == "neg") settings["negatives"] = f.negatives;
+  return graph_run_result(f, g, settings, runs);
 }
 
 }  // namespace vgrad::tools

@@ -115,18 +115,7 @@ json run_embedding_training(const TrainFlags& f) {
     // One seed is one uninterruptible solve; a signal stops before the next.
     if (pending_signal() != 0 && k + 1 < f.seeds) throw Interrupted{pending_signal(), ""};
   }
-  json out = {{"model", f.model},        {"dataset", g.name.empty() ? f.dataset : g.name},
-              {"nodes", g.num_nodes},    {"edges", (int64_t)g.edges.size()},
-              {"latent", f.latent},      {"epochs", 0},
-              {"threads", max_threads()}};
-  if (f.seeds == 1)
-    out["seed"] = f.seed;
-  else
-    out["seeds"] = runs.size();
-  add_mean_std(out, runs, {"test_auc", "test_ap", "val_auc", "val_ap", "sec_per_epoch", "seconds"});
-  out["runs"] = runs;
-  out["peak_rss_mib"] = peak_rss_mib();
-  return out;
+  return graph_run_result(f, g, {{"latent", f.latent}, {"epochs", 0}}, runs);
 }
 
 }  // namespace vgrad::tools

@@ -34,17 +34,6 @@ json identity_of(const TrainFlags& f, uint64_t seed) {
   return id;
 }
 
-// The file's own node ids, one per line in node order, when the reader renumbered them:
-// eval and export check the reloaded graph against them and write them beside embeddings.
-Checkpoint node_ids_entry(const Graph& g) {
-  Checkpoint c;
-  if (g.node_ids.empty()) return c;
-  std::string text;
-  for (const std::string& id : g.node_ids) text += id + "\n";
-  c.set("node_ids", text);
-  return c;
-}
-
 void write_pictures(const std::string& dir, LinkModel& model, const Graph& g, const json& history) {
   Tensor z;
   {
@@ -179,26 +168,16 @@ json run_graph_training(const TrainFlags& f) {
     if (!dir.empty() && f.seeds > 1) dir = join_path(f.out, "seed-" + std::to_string(seed));
     runs.push_back(run_one(f, g, features, seed, dir));
   }
-  json out = {{"model", f.model},
-              {"dataset", g.name.empty() ? f.dataset : g.name},
-              {"nodes", g.num_nodes},
-              {"edges", (int64_t)g.edges.size()},
-              {"epochs", f.epochs},
-              {"lr", f.lr},
-              {"decoder", f.decoder},
-              {"encoder", f.encoder},
-              {"features", f.features},
-              {"threads", max_threads()},
-              {"gemm", kernels::gemm_backend_name(kernels::gemm_backend())}};
-  if (f.seeds == 1)
-    out["seed"] = f.seed;
-  else
-    out["seeds"] = runs.size();
-  add_mean_std(out, runs, {"test_auc", "test_ap", "val_auc", "val_ap", "sec_per_epoch", "seconds"});
+  json out = graph_run_result(f, g,
+                              {{"epochs", f.epochs},
+                               {"lr", f.lr},
+                               {"decoder", f.decoder},
+                               {"encoder", f.encoder},
+                               {"features", f.features},
+                               {"gemm", kernels::gemm_backend_name(kernels::gemm_backend())}},
+                              runs);
   add_nested_mean_std(out, runs, "ranking");
   add_nested_mean_std(out, runs, "clustering");
-  out["runs"] = runs;
-  out["peak_rss_mib"] = peak_rss_mib();
   return out;
 }
 
