@@ -10,12 +10,12 @@
 
 namespace vgrad::vecmath {
 
-// e^x for x in [-87, 0] (the losses only need e^-|v|); below -87 it returns 0.
-inline float exp_nonpositive(float x) {
-  x = x < -87.0f ? -87.0f : x;
-  // e^x = 2^n e^r, n = round(x / ln 2), r = x - n ln 2 in [-ln2/2, ln2/2] (Cody-Waite split).
-  // Adding and subtracting 1.5 * 2^23 rounds to the nearest integer without a libm call.
-  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+// e^x = 2^n e^r with n = round(x / ln 2) and r = x - n ln 2 in [-ln2/2, ln2/2] (Cody-Waite
+// split); returns e^r and sets n. Adding and subtracting 1.5 * 2^23 rounds to the nearest
+// integer without a libm call. Shared by both exps below, which differ only in how they
+// apply 2^n.
+inline float exp_reduced(float x, float& n) {
+  n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
   const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;
   // Cephes expf polynomial for e^r - 1 - r on that interval.
   float p = 1.9875691500e-4f;
@@ -24,27 +24,26 @@ inline float exp_nonpositive(float x) {
   p = p * r + 4.1665795894e-2f;
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
-  const float er = p * r * r + r + 1.0f;
+  return p * r * r + r + 1.0f;
+}
+
+// e^x for x in [-87, 0] (the losses only need e^-|v|); below -87 it returns 0.
+inline float exp_nonpositive(float x) {
+  float n;
+  const float er = exp_reduced(x < -87.0f ? -87.0f : x, n);
   const int32_t bits = ((int32_t)n + 127) << 23;  // 2^n as a float, n in [-126, 0]
   return er * std::bit_cast<float>(bits);
 }
 
 // e^x over the whole float range: +inf above 88.72, NaN for NaN, 0 below -103.9 (libm
-// gives denormals down to -103.3; below that both are 0). The same polynomial as above;
-// 2^n is applied as two factors 2^(n/2) 2^(n - n/2) so that n = 128 (x near 88.7, where
-// e^x is still finite) and the denormal range (n down to -150) need no special case.
+// gives denormals down to -103.3; below that both are 0). 2^n is applied as two factors
+// 2^(n/2) 2^(n - n/2) so that n = 128 (x near 88.7, where e^x is still finite) and the
+// denormal range (n down to -150) need no special case.
 inline float exp(float x) {
   x = x < -104.0f ? -104.0f : x;  // a NaN fails both tests and flows through
   x = x > 89.0f ? 89.0f : x;
-  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const float er = p * r * r + r + 1.0f;
+  float n;
+  const float er = exp_reduced(x, n);
   const int32_t k = (int32_t)n, half = k >> 1;  // k in [-150, 129]: both factors normal
   const float s1 = std::bit_cast<float>((half + 127) << 23);
   const float s2 = std::bit_cast<float>((k - half + 127) << 23);
