@@ -85,7 +85,8 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
   cases.push_back(
       {"nn.gin_conv (learnable eps)",
        [](Rng& rng) -> Made {
-         auto l = std::make_shared<GINConv>(random_adjacency(7, 10, rng), 4, 3, rng, true, 0.3f);
+         auto l = std::make_shared<GINConv>(random_adjacency(7, 10, rng), 4, 3, rng,
+                                           GINOptions{.eps = 0.3f});
          Tensor x = gradcheck_leaf({7, 4}, rng);
          return {[=] { return l->forward(x); },
                  {x, l->eps(), l->lin1().weight(), l->lin1().bias(), l->lin2().weight()}};
