@@ -51,8 +51,8 @@ GINOptions gin_options(const std::string& spec) {
       o.learn_eps = v == "learn";
       if (!o.learn_eps) o.eps = parse_eps(spec, v);
     } else if (k == "aggr") {
-      check(v == "sum" || v == "mean", "encoder: '", spec, "': aggr must be sum or mean, got '",
-            v, "'");
+      check(v == "sum" || v == "mean", "encoder: '", spec, "': aggr must be sum or mean, got '", v,
+            "'");
       o.mean = v == "mean";
     } else if (k == "mlp") {
       check(v == "1" || v == "2", "encoder: '", spec, "': mlp must be 1 or 2, got '", v, "'");

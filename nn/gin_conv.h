@@ -15,9 +15,9 @@ namespace vgrad {
 
 struct GINOptions {
   bool learn_eps = true;
-  float eps = 0.0f;          // the start value when learnt, else the fixed value
-  bool mean = false;         // true: mean_j x_j instead of sum_j x_j
-  int64_t mlp_layers = 2;    // 1 or 2 Linear layers (relu between)
+  float eps = 0.0f;        // the start value when learnt, else the fixed value
+  bool mean = false;       // true: mean_j x_j instead of sum_j x_j
+  int64_t mlp_layers = 2;  // 1 or 2 Linear layers (relu between)
 };
 
 class GINConv : public Module {
