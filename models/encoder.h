@@ -15,8 +15,15 @@ inline const std::vector<std::string>& encoder_names() {
   static const std::vector<std::string> names = {"gcn", "gat", "sage", "gin"};
   return names;
 }
-// Throws naming `name` and the accepted ones (library code: the caller maps it to a flag).
-void check_encoder(const std::string& name);
+// An encoder is named by a spec: a name from encoder_names(), for gin optionally followed by
+// options, "gin:eps=0,aggr=mean,mlp=1" (eps: learn (default, from 0) or a fixed number; aggr:
+// sum (default) or mean over the neighbours; mlp: 2 (default) or 1 Linear layers).
+// The spec's name: "gin" for "gin:eps=0".
+std::string encoder_name(const std::string& spec);
+// GIN's options from a spec (the defaults for plain "gin"); throws naming a bad option.
+GINOptions gin_options(const std::string& spec);
+// Throws naming `spec` and what was expected (library code: the caller maps it to a flag).
+void check_encoder(const std::string& spec);
 
 // One layer as the encoder uses it: the module (registered by the model under its name)
 // and its forward on dense or sparse input.

@@ -5,34 +5,42 @@
 namespace vgrad {
 namespace {
 
-CsrPtr ones_on_neighbours(const Csr& a) {
+// 1 on each neighbour, or 1 / degree (mean aggregation; an empty row stays empty).
+CsrPtr neighbour_weights(const Csr& a, bool mean) {
   const CsrPtr p = without_self_loops(a);
   std::vector<int64_t> r, c;
-  for (int64_t i = 0; i < p->rows(); ++i)
-    for (int64_t k = p->row_ptr()[i]; k < p->row_ptr()[i + 1]; ++k)
+  std::vector<float> v;
+  for (int64_t i = 0; i < p->rows(); ++i) {
+    const int64_t begin = p->row_ptr()[i], end = p->row_ptr()[i + 1];
+    for (int64_t k = begin; k < end; ++k) {
       r.push_back(i), c.push_back(p->col_idx()[k]);
-  return Csr::from_coo(p->rows(), p->cols(), r, c, std::vector<float>(r.size(), 1.0f));
+      v.push_back(mean ? 1.0f / static_cast<float>(end - begin) : 1.0f);
+    }
+  }
+  return Csr::from_coo(p->rows(), p->cols(), r, c, v);
 }
 
 }  // namespace
 
-GINConv::GINConv(const CsrPtr& adjacency, int64_t in, int64_t out, Rng& rng, bool learn_eps,
-                 float eps)
-    : in_(in), out_(out), fixed_eps_(eps) {
+GINConv::GINConv(const CsrPtr& adjacency, int64_t in, int64_t out, Rng& rng, GINOptions options)
+    : in_(in), out_(out), options_(options) {
   check(adjacency != nullptr, "GINConv: the adjacency is null");
   check(in > 0 && out > 0, "GINConv: sizes must be positive, got ", in, " -> ", out);
-  adjacency_ = ones_on_neighbours(*adjacency);
-  if (learn_eps) eps_ = register_parameter("eps", Tensor::full({1}, eps));
+  check(options.mlp_layers == 1 || options.mlp_layers == 2,
+        "GINConv: mlp_layers must be 1 or 2, got ", options.mlp_layers);
+  adjacency_ = neighbour_weights(*adjacency, options.mean);
+  if (options.learn_eps) eps_ = register_parameter("eps", Tensor::full({1}, options.eps));
   lin1_ = register_module("lin1", std::make_shared<Linear>(in, out, rng));
-  lin2_ = register_module("lin2", std::make_shared<Linear>(out, out, rng));
+  if (options.mlp_layers == 2)
+    lin2_ = register_module("lin2", std::make_shared<Linear>(out, out, rng));
 }
 
-// (1 + eps) X W1 + A (X W1) + b1, relu, Linear 2.
+// (1 + eps) X W1 + A (X W1) + b1, then relu and Linear 2 when the MLP has two layers.
 Tensor GINConv::mlp_after_first_product(const Tensor& xw1) const {
-  Tensor self = eps_.defined() ? xw1 + eps_ * xw1 : xw1 * (1.0f + fixed_eps_);
+  Tensor self = eps_.defined() ? xw1 + eps_ * xw1 : xw1 * (1.0f + options_.eps);
   Tensor h = self + spmm(adjacency_, xw1);
   if (lin1_->bias().defined()) h = h + lin1_->bias();
-  return lin2_->forward(relu(h));
+  return lin2_ ? lin2_->forward(relu(h)) : h;
 }
 
 Tensor GINConv::forward(const Tensor& x) const {

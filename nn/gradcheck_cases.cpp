@@ -82,17 +82,27 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
                      return {[=] { return l->forward(x); },
                              {x, l->weight_root(), l->weight_neigh(), l->bias()}};
                    }});
+  cases.push_back({"nn.gin_conv (learnable eps)",
+                   [](Rng& rng) -> Made {
+                     auto l = std::make_shared<GINConv>(random_adjacency(7, 10, rng), 4, 3, rng,
+                                                        GINOptions{.eps = 0.3f});
+                     Tensor x = gradcheck_leaf({7, 4}, rng);
+                     return {
+                         [=] { return l->forward(x); },
+                         {x, l->eps(), l->lin1().weight(), l->lin1().bias(), l->lin2().weight()}};
+                   },
+                   // A draw with no pre-relu value within a difference step of 0 (the kink:
+                   // seeds 2 and 27 put one there and finite differences lie by ~3%).
+                   {.seed = 1}});
+  // The options: a fixed eps, neighbours averaged, one Linear (no relu, so no kink).
   cases.push_back(
-      {"nn.gin_conv (learnable eps)",
-       [](Rng& rng) -> Made {
-         auto l = std::make_shared<GINConv>(random_adjacency(7, 10, rng), 4, 3, rng, true, 0.3f);
+      {"nn.gin_conv (mean, fixed eps, one Linear)", [](Rng& rng) -> Made {
+         auto l = std::make_shared<GINConv>(
+             random_adjacency(7, 10, rng), 4, 3, rng,
+             GINOptions{.learn_eps = false, .eps = 0.3f, .mean = true, .mlp_layers = 1});
          Tensor x = gradcheck_leaf({7, 4}, rng);
-         return {[=] { return l->forward(x); },
-                 {x, l->eps(), l->lin1().weight(), l->lin1().bias(), l->lin2().weight()}};
-       },
-       // A draw with no pre-relu value within a difference step of 0 (the kink:
-       // seeds 2 and 27 put one there and finite differences lie by ~3%).
-       {.seed = 1}});
+         return {[=] { return l->forward(x); }, {x, l->lin1().weight(), l->lin1().bias()}};
+       }});
   cases.push_back({"nn.mse", [](Rng& rng) -> Made {
                      Tensor a = gradcheck_leaf({3, 4}, rng), b = gradcheck_leaf({3, 4}, rng);
                      return {[=] { return mse(a, b, Reduction::mean); }, {a, b}};

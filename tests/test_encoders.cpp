@@ -66,4 +66,23 @@ TEST_CASE("encoders: gat, sage and gin train GAE and VGAE to predict links on bl
   CHECK_THROWS_WITH_AS(make_link_model("gae", split.adj_norm, g.features_or_identity(),
                                        {.hidden = 30, .encoder = "gat", .heads = 8}, rng),
                        "gat encoder: the hidden width 30 does not split into 8 heads", Error);
+  for (const auto& [spec, message] : std::vector<std::pair<std::string, std::string>>{
+           {"gin:eps=-1", "eps must be learn or a number above -1, got '-1'"},
+           {"gin:aggr=max", "aggr must be sum or mean, got 'max'"},
+           {"gin:mlp=3", "mlp must be 1 or 2, got '3'"},
+           {"gin:depth=1", "unknown option 'depth' (expected eps, aggr or mlp)"},
+           {"gin:mean", "expected key=value, got 'mean'"},
+           {"sage:aggr=mean", "only gin takes options"}})
+    CHECK_THROWS_WITH_AS(make_link_model("gae", split.adj_norm, g.features_or_identity(),
+                                         {.encoder = spec}, rng),
+                         doctest::Contains(message.c_str()), Error);
+}
+
+TEST_CASE("--encoder gin options: the spec reaches GINConv") {
+  CHECK(encoder_name("gin:eps=0,aggr=mean") == "gin");
+  const GINOptions plain = gin_options("gin");
+  CHECK((plain.learn_eps && plain.eps == 0.0f && !plain.mean && plain.mlp_layers == 2));
+  const GINOptions o = gin_options("gin:eps=0.5,aggr=mean,mlp=1");
+  CHECK((!o.learn_eps && o.eps == 0.5f && o.mean && o.mlp_layers == 1));
+  CHECK(gin_options("gin:eps=learn").learn_eps);
 }

@@ -114,9 +114,11 @@ int cmd_train(int argc, char** argv) {
                      ": fused (default; tiled, O(N d) memory), dense (matmul + BCE, for study) or "
                      "sampled (--negatives per edge)");
   app.add_option("--encoder", f.encoder,
-                 "the encoder layers of " + model_names_where([](const ModelInfo& m) {
-                   return !m.encoders.empty();
-                 }) + ": gcn (default), gat (8 heads), sage or gin");
+                 "the encoder layers of " +
+                     model_names_where([](const ModelInfo& m) { return !m.encoders.empty(); }) +
+                     ": gcn (default), gat (8 heads), sage or gin; gin takes options, "
+                     "gin:eps=learn|NUMBER,aggr=sum|mean,mlp=2|1 (defaults: learn from 0, "
+                     "sum, 2 Linear layers)");
   app.add_option("--negatives", f.negatives,
                  "negatives per edge for --decoder sampled (1); "
                  "per pair for deepwalk --objective neg (5)");

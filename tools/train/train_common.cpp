@@ -92,7 +92,11 @@ void resolve_defaults(TrainFlags& f) {
   check(!m.encoders.empty() || f.encoder.empty(), "--encoder applies to ",
         model_names_where([](const ModelInfo& r) { return !r.encoders.empty(); }), " only");
   if (f.encoder.empty() && !m.encoders.empty()) f.encoder = m.encoders.front();
-  if (!m.encoders.empty()) naming_flags([&] { check_choice("encoder", f.encoder, m.encoders); });
+  if (!m.encoders.empty())
+    naming_flags([&] {
+      check_choice("encoder", encoder_name(f.encoder), m.encoders);
+      check_encoder(f.encoder);  // gin's options
+    });
   check(!graph || f.recon.empty(), "--recon applies to ",
         model_names_where([](const ModelInfo& r) { return r.kind == ModelKind::image; }),
         " only (graph models reconstruct edges with their decoder)");
