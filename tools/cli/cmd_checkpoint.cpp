@@ -205,6 +205,8 @@ int cmd_eval(int argc, char** argv) {
   } else {
     Rng eval_rng(r.meta.at("seed").get<uint64_t>() + 1);  // the stream vgrad train evaluates with
     out["test_loss"] = evaluate_images(*r.image_model, r.images.test, 1000, eval_rng);
+    const ReconErrors e = reconstruction_errors(*r.image_model, r.images.test, 1000);
+    out["test_recon"] = {{"bce", e.bce}, {"mse", e.mse}};
   }
   if (iw > 0) {
     auto* vae = dynamic_cast<Vae*>(r.image_model.get());
