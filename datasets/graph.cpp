@@ -30,9 +30,10 @@ std::map<std::string, int64_t> read_meta(const std::string& path) {
   std::map<std::string, int64_t> meta;
   TextFile f(path);
   std::string_view line;
+  Fields fields;
   while (f.next(line)) {
     if (is_blank_or_comment(line)) continue;
-    auto fields = split_fields(line);
+    split_line(line, ' ', fields);
     for (const char* k : known) {
       if (fields[0] != k) continue;
       check(fields.size() == 2, f.where(), "expected 'key value' for ", k, ", found ",
@@ -111,9 +112,10 @@ std::vector<int> read_labels(const std::string& path, int64_t n, int64_t num_cla
   TextFile f(path);
   std::vector<int> labels;
   std::string_view line;
+  Fields fields;
   while (f.next(line)) {
     if (is_blank_or_comment(line)) continue;
-    auto fields = split_fields(line);
+    split_line(line, ' ', fields);
     check(fields.size() == 1, f.where(), "expected 1 label per line, found ", fields.size(),
           " fields");
     int64_t v = parse_int(f, fields[0], "an integer label");
@@ -295,9 +297,10 @@ Graph read_linqs_cora(const std::string& dir) {
   int64_t num_features = -1;
   TextFile cf(content);
   std::string_view line;
+  Fields fields;
   while (cf.next(line)) {
     if (is_blank_or_comment(line)) continue;
-    auto fields = split_fields(line);
+    split_line(line, ' ', fields);
     check(fields.size() >= 3, cf.where(), "expected 'paper_id flags... class', found ",
           fields.size(), " fields");
     if (num_features < 0) num_features = (int64_t)fields.size() - 2;
@@ -332,7 +335,7 @@ Graph read_linqs_cora(const std::string& dir) {
   std::vector<Edge> raw;
   while (tf.next(line)) {
     if (is_blank_or_comment(line)) continue;
-    auto fields = split_fields(line);
+    split_line(line, ' ', fields);
     check(fields.size() == 2, tf.where(), "expected 2 fields 'cited citing', found ",
           fields.size());
     int32_t ends[2];

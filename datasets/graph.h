@@ -24,6 +24,18 @@
 //   direction  ignored: (u, v) and (v, u) are one undirected edge; when both are given with
 //              different weights the larger is kept, and a warning counts such pairs.
 // Every line must have as many fields as the first (or the header).
+//
+// A folder of keyed files (edgelist:FOLDER holding an edges, features or labels file ending in
+// .csv or .tsv; each may be .csv, .tsv or .txt, gzipped or not):
+//   edges     the edge list above (required)
+//   features  optional, dense rows "id,f0,f1,...": F = fields - 1, finite floats
+//   labels    optional, rows "id,label": integer classes (-1 = unlabelled) or names, decided by
+//             the first label; names become classes 0..K-1 in sorted (byte) order
+//             (Graph::class_names); an empty label field = unlabelled
+// Both use the edge list's separator detection, header rule and column-count rule, each file
+// on its own. Ids are the edge list's (the same text, or for integer ids the same number); an
+// id the edge list lacks is refused (an isolated node is listed there as a self-loop), as is a
+// node given twice in one file. A node without a row has zero features / label -1.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -69,6 +81,11 @@ struct EdgeListOptions {
 // A bare edge-list file in the rules above: featureless, unlabelled.
 Graph read_edge_list(const std::string& path, const std::string& name = "",
                      const EdgeListOptions& opt = {});
+// Whether DIR holds keyed files (above) rather than the numbered layout (edges.txt etc.).
+bool is_keyed_folder(const std::string& dir);
+// A folder of keyed files; `opt.sep` applies to all of them.
+Graph read_keyed_folder(const std::string& dir, const std::string& name = "",
+                        const EdgeListOptions& opt = {});
 // LINQS Cora: DIR/cora.content ("paper_id flags... class") and DIR/cora.cites
 // ("cited citing"); paper ids map to 0..N-1 in content order, classes sorted by name.
 Graph read_linqs_cora(const std::string& dir);

@@ -78,8 +78,9 @@ Graph load_graph_dataset(const std::string& name, const std::string& data_dir,
     check(!path.empty(), "edgelist: expected edgelist:PATH (a file or folder), found no path");
     check(fs::exists(path), path, ": cannot open (no such file or folder) for dataset ", name);
     const std::string stem = fs::path(path).filename().string();
-    return fs::is_directory(path) ? read_graph_folder(path, stem)
-                                  : read_edge_list(path, stem, edge_list);
+    if (!fs::is_directory(path)) return read_edge_list(path, stem, edge_list);
+    return is_keyed_folder(path) ? read_keyed_folder(path, stem, edge_list)
+                                 : read_graph_folder(path, stem);
   }
   fail("unknown graph dataset '", name,
        "' (expected cora, citeseer, pubmed, cora-linqs, synthetic[:k=v,...], edgelist:PATH)");

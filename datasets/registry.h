@@ -3,7 +3,8 @@
 //   cora-linqs               DATA/cora/cora.content + cora.cites (LINQS original)
 //   synthetic[:k=v,...]      a seeded stochastic block model (datasets/synthetic.h)
 //   edgelist:PATH            a user's graph: an edge-list file (graph.h's rules: header,
-//                            separator, string ids, weights) or a folder in the text layout
+//                            separator, string ids, weights), a folder of keyed files
+//                            (edges.csv, features.csv, labels.csv) or one in the text layout
 //   mnist, fashion-mnist     DATA/mnist, DATA/fashion-mnist or /usr/share/datasets/fashion-mnist
 #pragma once
 #include <string>
@@ -24,7 +25,8 @@ const char* image_dataset_names();  // "mnist or fashion-mnist"
 // edgelist: path present; throws "dataset: ..." naming the choices. Files are not opened: a
 // missing one is the reader's error.
 void check_dataset_name(const std::string& name, bool want_graph);
-// `edge_list` applies to edgelist:FILE (a bare file; folders keep their own format).
+// `edge_list` applies to edgelist:FILE and to a folder of keyed files (the text layout keeps
+// its own format).
 Graph load_graph_dataset(const std::string& name, const std::string& data_dir,
                          const EdgeListOptions& edge_list = {});
 ImageDataset load_image_dataset(const std::string& name, const std::string& data_dir);

@@ -3,8 +3,6 @@
 #include <zlib.h>
 
 #include <cerrno>
-#include <charconv>
-#include <cmath>
 #include <cstring>
 #include <filesystem>
 
@@ -99,51 +97,12 @@ bool TextFile::next(std::string_view& line) {
   return true;
 }
 
-std::vector<std::string_view> split_fields(std::string_view line) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
-    size_t j = i;
-    while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
-    if (j > i) out.push_back(line.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
 bool is_blank_or_comment(std::string_view line) {
   for (char c : line) {
     if (c == '#') return true;
     if (c != ' ' && c != '\t') return false;
   }
   return true;
-}
-
-int64_t parse_int(const TextFile& f, std::string_view token, const char* what) {
-  int64_t v = 0;
-  const char* b = token.data();
-  const char* e = b + token.size();
-  if (b != e && *b == '+') ++b;
-  auto [p, ec] = std::from_chars(b, e, v);
-  if (ec != std::errc() || p != e || token.empty())
-    fail(f.where(), "expected ", what, ", found '", token, "'");
-  return v;
-}
-
-float parse_finite_float(const TextFile& f, std::string_view token, const char* what) {
-  float v = 0;
-  const char* b = token.data();
-  const char* e = b + token.size();
-  if (b != e && *b == '+') ++b;
-  auto [p, ec] = std::from_chars(b, e, v);
-  if (ec == std::errc::result_out_of_range && p == e)
-    fail(f.where(), "expected a ", what, " a float can hold (magnitude 1.2e-38 to 3.4e38, or 0), ",
-         "found '", token, "'");
-  if (ec != std::errc() || p != e || token.empty())
-    fail(f.where(), "expected a ", what, ", found '", token, "'");
-  if (!std::isfinite(v)) fail(f.where(), "expected a finite ", what, ", found '", token, "'");
-  return v;
 }
 
 }  // namespace vgrad

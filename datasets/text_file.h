@@ -1,5 +1,6 @@
 // Line-by-line reading of plain or gzipped text files (zlib reads both transparently), with
 // the file name and line number kept so every parse error can say exactly where it happened.
+// Splitting lines into fields and parsing them: datasets/fields.h.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -36,17 +37,10 @@ class TextFile {
   bool eof_ = false;
 };
 
-// Splits on spaces and tabs; empty fields are skipped.
-std::vector<std::string_view> split_fields(std::string_view line);
 // Blank lines and lines starting with '#' carry no data.
 bool is_blank_or_comment(std::string_view line);
 
 // zlib's message for the last error on an open gzFile, without zlib's "PATH: " prefix.
 std::string gz_error_text(void* gz, const std::string& path);
-
-// Token parsers: the whole token must be the number, or they throw
-// "PATH:LINE: expected a WHAT, found 'TOKEN'" (an integer: WHAT as given).
-int64_t parse_int(const TextFile& f, std::string_view token, const char* what);
-float parse_finite_float(const TextFile& f, std::string_view token, const char* what);
 
 }  // namespace vgrad

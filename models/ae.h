@@ -11,11 +11,11 @@ class Ae : public ImageModel {
   Tensor loss(const Tensor& x, Rng& rng) override;
   Tensor encode(const Tensor& x) override;
   Tensor decode(const Tensor& z) override;
+  Tensor decode_logits(const Tensor& z) override;
   Tensor reconstruct(const Tensor& x, Rng& rng) override;
   std::string kind() const override { return "ae"; }
 
  private:
-  Tensor decode_logits(const Tensor& z);
   std::shared_ptr<Linear> fc1_, fc2_, fc3_, fc4_;
   Recon recon_;
 };

@@ -28,8 +28,9 @@ class ImageModel : public Module {
   // The loss summed over the batch (per sample: divide by B), as the PyTorch example
   // back-propagates it.
   virtual Tensor loss(const Tensor& x, Rng& rng) = 0;
-  virtual Tensor encode(const Tensor& x) = 0;  // the latent code (VAE: mu), [B, Z]
-  virtual Tensor decode(const Tensor& z) = 0;  // pixel probabilities, [B, 784]
+  virtual Tensor encode(const Tensor& x) = 0;         // the latent code (VAE: mu), [B, Z]
+  virtual Tensor decode(const Tensor& z) = 0;         // pixel probabilities, [B, 784]
+  virtual Tensor decode_logits(const Tensor& z) = 0;  // their logits, [B, 784]
   virtual Tensor reconstruct(const Tensor& x, Rng& rng) = 0;
   virtual std::string kind() const = 0;  // "ae" or "vae"
 };

@@ -54,20 +54,39 @@ bool train_image_epoch(ImageRun& run, int epoch, ImageEpochState& st,
   return true;
 }
 
-double evaluate_images(ImageModel& model, const ImageSet& set, int64_t batch, Rng& rng) {
+namespace {
+
+// Calls on_batch(x) for the set's rows in order, batch by batch, in eval mode and untaped.
+void for_each_batch(ImageModel& model, const ImageSet& set, int64_t batch,
+                    const std::function<void(const Tensor&)>& on_batch) {
   NoGradGuard no_tape;
   const bool was_training = model.is_training();
   model.eval();
   const int64_t n = set.size();
   std::vector<int64_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  double total = 0;
-  for (int64_t begin = 0; begin < n; begin += batch) {
-    const int64_t count = std::min(batch, n - begin);
-    total += model.loss(gather_rows(set.images, order, begin, count), rng).item();
-  }
+  for (int64_t begin = 0; begin < n; begin += batch)
+    on_batch(gather_rows(set.images, order, begin, std::min(batch, n - begin)));
   model.train(was_training);
-  return total / (double)std::max<int64_t>(n, 1);
+}
+
+}  // namespace
+
+double evaluate_images(ImageModel& model, const ImageSet& set, int64_t batch, Rng& rng) {
+  double total = 0;
+  for_each_batch(model, set, batch, [&](const Tensor& x) { total += model.loss(x, rng).item(); });
+  return total / (double)std::max<int64_t>(set.size(), 1);
+}
+
+ReconErrors reconstruction_errors(ImageModel& model, const ImageSet& set, int64_t batch) {
+  ReconErrors sum;
+  for_each_batch(model, set, batch, [&](const Tensor& x) {
+    const Tensor logits = model.decode_logits(model.encode(x));
+    sum.bce += reconstruction_error(logits, x, Recon::bce).item();
+    sum.mse += reconstruction_error(logits, x, Recon::mse).item();
+  });
+  const double count = (double)std::max<int64_t>(set.size(), 1);
+  return {sum.bce / count, sum.mse / count};
 }
 
 }  // namespace vgrad

@@ -37,6 +37,14 @@ bool train_image_epoch(ImageRun& run, int epoch, ImageEpochState& state,
 // so this draws from rng as the PyTorch example's test loop does.
 double evaluate_images(ImageModel& model, const ImageSet& set, int64_t batch, Rng& rng);
 
+// Both reconstruction errors of decode(encode(x)) (the VAE's mean code, no sampling), mean
+// per image over a set, whatever loss the model trained on: the Bernoulli cross-entropy (nats)
+// and the squared error, so an AE trained on either is measured on both.
+struct ReconErrors {
+  double bce = 0, mse = 0;
+};
+ReconErrors reconstruction_errors(ImageModel& model, const ImageSet& set, int64_t batch);
+
 // The rows order[begin], ..., order[begin + count - 1] of images, as one [count, D] batch.
 Tensor gather_rows(const Tensor& images, const std::vector<int64_t>& order, int64_t begin,
                    int64_t count);

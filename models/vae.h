@@ -18,7 +18,7 @@ class Vae : public ImageModel {
   std::string kind() const override { return "vae"; }
   // The pieces the importance-sampled likelihood needs (models/iwae.h).
   std::pair<Tensor, Tensor> encode_both(const Tensor& x);  // (mu, logvar) of q(z|x)
-  Tensor decode_logits(const Tensor& z);                   // p(x|z)'s logits, [B, 784]
+  Tensor decode_logits(const Tensor& z) override;          // p(x|z)'s logits, [B, 784]
   Recon recon() const { return recon_; }
 
  private:

@@ -11,6 +11,7 @@
 #include "tests/test_datasets_util.h"
 
 using namespace vgrad;
+using vgrad::testing::csr_entry;
 using vgrad::testing::TempDir;
 using vgrad::testing::write_bytes;
 
@@ -24,12 +25,6 @@ std::string named_graph(int n, const std::string& header) {
     s += "node-" + std::to_string(k) + ",node-" + std::to_string((k + 7) % n) + ",0.5\n";
   }
   return s;
-}
-
-float entry(const Csr& a, int64_t i, int64_t j) {
-  for (int64_t k = a.row_ptr()[i]; k < a.row_ptr()[i + 1]; ++k)
-    if (a.col_idx()[k] == j) return a.values()[k];
-  return 0;
 }
 
 }  // namespace
@@ -108,12 +103,12 @@ TEST_CASE("edge list: weights change A_hat as documented, and nothing else") {
   const std::vector<float> w = {2.0f, 1.0f};
   const CsrPtr plain = normalized_adjacency(3, path);
   const CsrPtr weighted = normalized_adjacency(3, path, &w);
-  CHECK(entry(*plain, 0, 1) == doctest::Approx(1 / std::sqrt(2.0 * 3.0)));
-  CHECK(entry(*weighted, 0, 1) == doctest::Approx(2 / std::sqrt(3.0 * 4.0)));
-  CHECK(entry(*weighted, 1, 0) == entry(*weighted, 0, 1));
-  CHECK(entry(*weighted, 0, 0) == doctest::Approx(1 / 3.0));
-  CHECK(entry(*weighted, 1, 2) == doctest::Approx(1 / std::sqrt(4.0 * 2.0)));
-  CHECK(entry(*weighted, 2, 2) == doctest::Approx(1 / 2.0));
+  CHECK(csr_entry(*plain, 0, 1) == doctest::Approx(1 / std::sqrt(2.0 * 3.0)));
+  CHECK(csr_entry(*weighted, 0, 1) == doctest::Approx(2 / std::sqrt(3.0 * 4.0)));
+  CHECK(csr_entry(*weighted, 1, 0) == csr_entry(*weighted, 0, 1));
+  CHECK(csr_entry(*weighted, 0, 0) == doctest::Approx(1 / 3.0));
+  CHECK(csr_entry(*weighted, 1, 2) == doctest::Approx(1 / std::sqrt(4.0 * 2.0)));
+  CHECK(csr_entry(*weighted, 2, 2) == doctest::Approx(1 / 2.0));
   // Unit weights give exactly the unweighted matrix.
   const std::vector<float> ones = {1.0f, 1.0f};
   CHECK(normalized_adjacency(3, path, &ones)->values() == plain->values());

@@ -12,6 +12,8 @@
 
 #include <unistd.h>
 
+#include "autograd/sparse.h"
+
 namespace vgrad::testing {
 
 class TempDir {
@@ -86,6 +88,13 @@ inline void write_set(const std::string& dir, const std::string& prefix, uint32_
   const std::string ext = gz ? ".gz" : "";
   w(dir + "/" + prefix + "-images-idx3-ubyte" + ext, idx_images(n));
   w(dir + "/" + prefix + "-labels-idx1-ubyte" + ext, idx_labels(labels));
+}
+
+// A[i, j] of a CSR matrix (0 when not stored), for checking a few entries by hand.
+inline float csr_entry(const Csr& a, int64_t i, int64_t j) {
+  for (int64_t k = a.row_ptr()[i]; k < a.row_ptr()[i + 1]; ++k)
+    if (a.col_idx()[k] == j) return a.values()[k];
+  return 0;
 }
 
 }  // namespace vgrad::testing

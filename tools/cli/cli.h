@@ -46,11 +46,13 @@ std::optional<int> check_flag_values(const CLI::App& app, Checks&& checks) {
   }
 }
 
-// --sep on train, data, eval and export: how edgelist:FILE splits its fields.
+// --sep on train, data, eval and export: how edgelist:FILE (or a keyed folder's files) splits
+// its fields.
 inline void add_sep_flag(CLI::App& app, std::string& sep, const char* default_text) {
   app.add_option("--sep", sep,
-                 std::string("edgelist:FILE field separator: auto (a comma if the "
-                             "first data line has one, else spaces/tabs), comma, tab or space") +
+                 std::string("edgelist:FILE (or a folder's edges/features/labels.csv) field "
+                             "separator: auto (a comma if the first data line has one, else "
+                             "spaces/tabs), comma, tab or space") +
                      default_text);
 }
 

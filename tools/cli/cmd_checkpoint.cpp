@@ -205,6 +205,8 @@ int cmd_eval(int argc, char** argv) {
   } else {
     Rng eval_rng(r.meta.at("seed").get<uint64_t>() + 1);  // the stream vgrad train evaluates with
     out["test_loss"] = evaluate_images(*r.image_model, r.images.test, 1000, eval_rng);
+    const ReconErrors e = reconstruction_errors(*r.image_model, r.images.test, 1000);
+    out["test_recon"] = {{"bce", e.bce}, {"mse", e.mse}};
   }
   if (iw > 0) {
     auto* vae = dynamic_cast<Vae*>(r.image_model.get());
@@ -287,6 +289,14 @@ int cmd_export(int argc, char** argv) {
     labels.assign(r.images.test.labels.begin(), r.images.test.labels.end());
   }
   const std::vector<std::string>& ids = r.graph.node_ids;  // empty: row i is node i
+  // Named classes (a labels file of names, LINQS Cora) come back out as their names, so a user
+  // joins the rows to their data on both columns; an unlabelled node has an empty label.
+  const std::vector<std::string>& names = r.graph.class_names;
+  auto label_text = [&](int64_t i) -> std::string {
+    if (labels.empty()) return "";
+    if (names.empty()) return std::to_string(labels[i]);
+    return labels[i] < 0 ? "" : csv_field(names[labels[i]]);
+  };
   std::string ids_path;
   if (npy) {
     if (!ids.empty()) {
@@ -302,8 +312,7 @@ int cmd_export(int argc, char** argv) {
     text += "\n";
     char cell[32];
     for (int64_t i = 0; i < z.rows(); ++i) {
-      text += (ids.empty() ? std::to_string(i) : csv_field(ids[i])) + "," +
-              (labels.empty() ? "" : std::to_string(labels[i]));
+      text += (ids.empty() ? std::to_string(i) : csv_field(ids[i])) + "," + label_text(i);
       for (int64_t c = 0; c < z.cols(); ++c) {
         std::snprintf(cell, sizeof cell, ",%.9g", z.at(i * z.cols() + c));
         text += cell;
