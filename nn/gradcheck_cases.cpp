@@ -3,8 +3,8 @@
 #include "nn/gradcheck_cases.h"
 
 #include "nn/embedding.h"
-#include "nn/gaussian.h"
 #include "nn/gat_conv.h"
+#include "nn/gaussian.h"
 #include "nn/gin_conv.h"
 #include "nn/graph_conv.h"
 #include "nn/inner_product_loss.h"
