@@ -1,5 +1,7 @@
 #include "models/vgae.h"
 
+#include "nn/gaussian.h"
+
 namespace vgrad {
 
 Vgae::Vgae(CsrPtr a_hat, CsrPtr features, const GraphModelConfig& config, Rng& rng)
@@ -15,7 +17,7 @@ Tensor Vgae::loss(const LinkTargets& targets, Rng& rng) {
   Tensor h = drop(hidden());
   Tensor mu = gc_mu_.forward(h), log_std = gc_log_std_.forward(h);
   Tensor eps = randn(mu.shape(), rng);
-  Tensor z = mu + eps * exp(log_std);
+  Tensor z = reparameterize_logstd(mu, log_std, eps);  // mu + eps * exp(log_std), one op
   const float inv_n = 1.0f / (float)mu.rows();
   return reconstruction_loss(z, targets, rng) +
          kl_normal_logstd(mu, log_std, Reduction::mean) * inv_n;

@@ -4,6 +4,7 @@
 
 #include "nn/embedding.h"
 #include "nn/gat_conv.h"
+#include "nn/gaussian.h"
 #include "nn/gin_conv.h"
 #include "nn/graph_conv.h"
 #include "nn/inner_product_loss.h"
@@ -124,6 +125,16 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
   cases.push_back({"nn.kl_normal_logstd", [](Rng& rng) -> Made {
                      Tensor mu = gradcheck_leaf({3, 4}, rng), ls = gradcheck_leaf({3, 4}, rng);
                      return {[=] { return kl_normal_logstd(mu, ls, Reduction::mean); }, {mu, ls}};
+                   }});
+  // VGAE's fused pieces (nn/gaussian.h); eps a leaf too, so its gradient is checked.
+  cases.push_back({"nn.reparameterize_logstd", [](Rng& rng) -> Made {
+                     Tensor mu = gradcheck_leaf({3, 4}, rng), ls = gradcheck_leaf({3, 4}, rng);
+                     Tensor eps = gradcheck_leaf({3, 4}, rng);
+                     return {[=] { return reparameterize_logstd(mu, ls, eps); }, {mu, ls, eps}};
+                   }});
+  cases.push_back({"nn.kl_normal_logstd_rows", [](Rng& rng) -> Made {
+                     Tensor mu = gradcheck_leaf({3, 4}, rng), ls = gradcheck_leaf({3, 4}, rng);
+                     return {[=] { return kl_normal_logstd_rows(mu, ls); }, {mu, ls}};
                    }});
   cases.push_back(
       {"nn.embedding", [](Rng& rng) -> Made {

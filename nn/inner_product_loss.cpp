@@ -255,7 +255,9 @@ Tensor sampled_inner_product_bce(const Tensor& z, const std::vector<NodePair>& p
           const Tensor& gy, const Inputs& in, Grads& grads) {
     const int64_t n = in[0].rows(), d = in[0].cols();
     const float* pz = in[0].data();
-    Tensor dz = Tensor::zeros(in[0].shape());
+    // Each row is zeroed by the thread that sums into it, in the same pass: a separate
+    // zeros() pass wrote N x Z (64 MB on 1M nodes) once more, from one thread.
+    Tensor dz = Tensor::empty(in[0].shape());
     float* out = dz.data();
     const float s = gy.item();
     // x = z_u . z_v:  dz_u += g z_v,  dz_v += g z_u, gathered per node.
@@ -264,6 +266,7 @@ Tensor sampled_inner_product_bce(const Tensor& z, const std::vector<NodePair>& p
 #pragma omp parallel for schedule(static) if (incident.size() >= kernels::kParallelMin)
     for (int64_t u = 0; u < n; ++u) {
       float* row = out + u * d;
+      std::fill(row, row + d, 0.0f);
       for (int64_t k = start[u]; k < start[u + 1]; ++k) {
         const float gp = s * incident[k].g;
         const float* other = pz + (int64_t)incident[k].other * d;

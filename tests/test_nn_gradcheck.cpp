@@ -6,7 +6,9 @@ using namespace vgrad;
 
 TEST_CASE("gradcheck: every nn layer and loss in the table passes") {
   const auto rows = run_gradcheck(nn_gradcheck_cases());
-  CHECK(rows.size() == 21);  // 11 layers (GAT in 3 forms, GIN in 2), 7 losses, 3 decoder losses: none dropped silently
+  // 11 layers (GAT in 3 forms, GIN in 2), 7 losses, 2 fused Gaussian ops, 3 decoder losses:
+  // none dropped silently
+  CHECK(rows.size() == 23);
   for (const GradcheckRow& row : rows) {
     INFO(row.name, ": ", row.result.worst);
     CHECK(row.result.ok);

@@ -101,3 +101,16 @@ TEST_CASE("spmm: shape mismatch names both shapes") {
   CHECK_THROWS_WITH_AS(spmm(a, Tensor::zeros({4, 2})),
                        "spmm: A is csr[3, 3] (3 non-zeros) but X is [4, 2]", Error);
 }
+
+TEST_CASE("spmm: the fixed-width kernels (16, 32 columns) give the general loop's bits") {
+  Rng rng(11);
+  const CsrPtr a = random_sparse(300, 200, 0.05f, rng);
+  for (const int64_t d : {16, 32}) {
+    const Tensor x = randn({200, d}, rng), extra = randn({200, 16}, rng);
+    // 16 more columns send the product through the general loop; each column's sum is the
+    // same sequence of fused multiply-adds in either kernel
+    const Tensor general = slice(spmm(a, concat({x, extra})), 0, d);
+    const Tensor fixed = spmm(a, x);
+    CHECK(fixed.to_vector() == general.to_vector());
+  }
+}

@@ -1,0 +1,88 @@
+#include "nn/gaussian.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "autograd/parallel.h"
+#include "autograd/vecmath.h"
+
+namespace vgrad {
+namespace {
+
+void check_same(const char* op, const char* a_name, const Tensor& a, const char* b_name,
+                const Tensor& b) {
+  check(a.dim() == 2, op, ": ", a_name, " must be [N, Z], got ", a.shape_str());
+  check(a.shape() == b.shape(), op, ": ", a_name, " is ", a.shape_str(), " but ", b_name, " is ",
+        b.shape_str());
+}
+
+// f(begin, end) over blocks of [0, n) that fit a stack buffer, on all threads when n is large.
+template <typename F>
+void for_each_block(int64_t n, F f) {
+  constexpr int64_t kBlock = 4096;
+  const int64_t blocks = (n + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static) if (n >= kernels::kParallelMin)
+  for (int64_t b = 0; b < blocks; ++b) f(b * kBlock, std::min(n, (b + 1) * kBlock));
+}
+
+}  // namespace
+
+Tensor reparameterize_logstd(const Tensor& mu, const Tensor& log_std, const Tensor& eps) {
+  check_same("reparameterize_logstd", "mu", mu, "log_std", log_std);
+  check_same("reparameterize_logstd", "mu", mu, "eps", eps);
+  Tensor z = Tensor::empty(mu.shape());
+  const float *pm = mu.data(), *pl = log_std.data(), *pe = eps.data();
+  float* pz = z.data();
+  for_each_block(mu.numel(), [&](int64_t begin, int64_t end) {
+    float sigma[4096];
+    vecmath::exp_array(pl + begin, sigma, end - begin);  // the exp op's kernel: its bits
+    // Two loops, so the product is rounded before the sum as in the composed ops (one loop
+    // is contracted into an fma, which rounds once: other bits).
+    for (int64_t i = begin; i < end; ++i) sigma[i - begin] *= pe[i];
+    for (int64_t i = begin; i < end; ++i) pz[i] = pm[i] + sigma[i - begin];
+  });
+  return record("reparameterize_logstd", z, {mu, log_std, eps},
+                [](const Tensor& gy, const Inputs& in, Grads& g) {
+    // z = mu + eps * exp(log_std): the composed form's backward, in its order (the same bits)
+    if (g.wants(0)) g.add(0, gy);
+    if (g.wants(1)) g.add(1, (gy * in[2]) * exp(in[1]));
+    if (g.wants(2)) g.add(2, gy * exp(in[1]));
+  });
+}
+
+Tensor kl_normal_logstd_rows(const Tensor& mu, const Tensor& log_std) {
+  check_same("kl_normal_logstd_rows", "mu", mu, "log_std", log_std);
+  const int64_t n = mu.rows(), d = mu.cols();
+  Tensor y = Tensor::empty({n});
+  const float *pm = mu.data(), *pl = log_std.data();
+  float* py = y.data();
+  // Rows in blocks of about 4096 elements, each block's 2 log_std and exp(2 log_std) in
+  // buffers that stay in L1 (a latent wider than 4096 takes one row a block).
+  const int64_t rows_per_block = std::max<int64_t>(1, 4096 / std::max<int64_t>(d, 1));
+  const int64_t blocks = (n + rows_per_block - 1) / rows_per_block;
+#pragma omp parallel for schedule(static) if (n * d >= kernels::kParallelMin)
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int64_t r0 = b * rows_per_block, r1 = std::min(n, r0 + rows_per_block);
+    const int64_t off = r0 * d, len = (r1 - r0) * d;
+    std::vector<float> two_ls(len), var(len);
+    for (int64_t i = 0; i < len; ++i) two_ls[i] = 2.0f * pl[off + i];
+    vecmath::exp_array(two_ls.data(), var.data(), len);  // the exp op's kernel: its bits
+    for (int64_t r = r0; r < r1; ++r) {
+      double s = 0;
+      for (int64_t k = (r - r0) * d; k < (r - r0 + 1) * d; ++k) {
+        const float m = pm[off + k];
+        // the composed form -0.5f * (1.0f - square(mu) - var + log_var), in its order
+        s += -0.5f * (((1.0f - m * m) - var[k]) + two_ls[k]);
+      }
+      py[r] = (float)s;
+    }
+  }
+  return record("kl_normal_logstd_rows", y, {mu, log_std},
+                [](const Tensor& gy, const Inputs& in, Grads& g) {
+    const Tensor gk = reshape(gy, {in[0].rows(), 1});  // gy_i along row i
+    if (g.wants(0)) g.add(0, gk * in[0]);
+    if (g.wants(1)) g.add(1, gk * exp(in[1] * 2.0f) - gk);
+  });
+}
+
+}  // namespace vgrad
