@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 
+#include <omp.h>
+
 #include "models/huffman.h"
 
 namespace vgrad {
@@ -34,31 +36,57 @@ struct LocalRows {
 // A batch's terms with repeats merged: (centre, context row, sign) seen again adds 1 to that
 // term's weight instead of costing a new dot product. Every context's path passes the tree's
 // top nodes and walks revisit nodes, so most of a batch's hs terms are repeats. The batch's
-// positions are visited grouped by centre (start_centre), so one array over the context
-// table's rows and signs finds every repeat of the current centre's terms; a stamp per
-// centre makes clearing free. Terms keep the order of first occurrence: the same bits per seed.
-struct MergedTerms {
-  std::vector<int32_t> a, b;  // centre local row, context local row
+// positions are visited grouped by centre, so one array over the context table's rows and
+// signs finds every repeat of the current centre's terms; a stamp per centre makes clearing
+// free. Each thread has its own array: centre groups are independent, so hs builds them on
+// all threads, each into its group's buffer, concatenated in group order afterwards. Terms
+// keep the order of first occurrence: the same terms in the same order for any thread count.
+struct GroupTerms {
+  std::vector<int32_t> row;  // context table row (not yet a batch-local row)
   std::vector<float> sign, weight;
+  int64_t terms = 0;  // before merging
+  void clear() { row.clear(), sign.clear(), weight.clear(), terms = 0; }
+};
+struct MergeSlots {
   struct Slot {
     uint32_t stamp = 0;
     int32_t term = 0;
   };
   std::vector<Slot> slot;  // [context row * 2 + (sign < 0)]
   uint32_t stamp = 0;
-  explicit MergedTerms(int64_t context_rows) : slot(2 * context_rows) {}
-  void next_batch() { a.clear(), b.clear(), sign.clear(), weight.clear(); }
+  explicit MergeSlots(int64_t context_rows) : slot(2 * context_rows) {}
   void start_centre() { ++stamp; }  // wraps after 4e9 centres: fine, old stamps are gone
-  // Adds log sigmoid(s u . v) for the current centre (local row u) and context row `row`.
-  template <class LocalRow>
-  void add(int32_t u, int32_t row, float s, LocalRow& local) {
+  // Adds log sigmoid(s u . v_row) to the current centre's terms.
+  void add(GroupTerms& out, int32_t row, float s) {
     Slot& e = slot[2 * (size_t)row + (s < 0 ? 1 : 0)];
     if (e.stamp == stamp) {
-      weight[e.term] += 1.0f;
+      out.weight[e.term] += 1.0f;
       return;
     }
-    e.stamp = stamp, e.term = (int32_t)a.size();
-    a.push_back(u), b.push_back(local(row)), sign.push_back(s), weight.push_back(1.0f);
+    e.stamp = stamp, e.term = (int32_t)out.row.size();
+    out.row.push_back(row), out.sign.push_back(s), out.weight.push_back(1.0f);
+  }
+};
+
+// The batch's distinct context rows in increasing order, and each one's batch-local row: a
+// lookup of sorted distinct rows gives its table a gradient that merge_row_sparse takes as it
+// is (no sort). The numbering does not change any sum: pair_scatter adds a row's terms in
+// term order, whatever the row is called.
+struct SortedRows {
+  std::vector<uint64_t> bits;  // one per table row, all clear between batches
+  std::vector<int32_t> local;  // table row -> batch-local row, valid for this batch's rows
+  std::vector<int64_t> rows;
+  explicit SortedRows(int64_t n) : bits((n + 63) / 64, 0), local(n, 0) {}
+  void mark(int32_t row) { bits[row >> 6] |= 1ULL << (row & 63); }
+  void finish() {  // numbers the marked rows in increasing order, clears the marks
+    rows.clear();
+    for (size_t w = 0; w < bits.size(); ++w)
+      for (uint64_t m = bits[w]; m; m &= m - 1) {
+        const int64_t row = (int64_t)(w * 64 + (size_t)__builtin_ctzll(m));
+        local[row] = (int32_t)rows.size();
+        rows.push_back(row);
+      }
+    std::fill(bits.begin(), bits.end(), 0);
   }
 };
 
@@ -128,20 +156,54 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
   auto* sgd = dynamic_cast<Sgd*>(opt.get());
 
   Rng rng(seed ^ 0x5bd1e995ULL);  // windows and negatives; the walks have their own
-  LocalRows centre(n), ctx(model.context().table().rows());
-  MergedTerms merged(model.context().table().rows());
-  std::vector<int64_t> reach(c.batch), by_centre, group_start, next_slot;
-  std::vector<int32_t> local_centre(c.batch);
+  const int64_t ctx_rows = model.context().table().rows();
+  LocalRows centre(n);
+  SortedRows ctx(ctx_rows);
+  std::vector<MergeSlots> slots(std::max(1, omp_get_max_threads()), MergeSlots(ctx_rows));
+  std::vector<GroupTerms> group(c.batch);
+  std::vector<int64_t> reach(c.batch), by_centre, group_start, next_slot, term_start;
+  std::vector<int32_t> local_centre(c.batch), a, b;
+  std::vector<float> sign, weight;
+  std::vector<std::pair<int64_t, int32_t>> centre_order;
+  std::vector<int64_t> centre_rows;
+  std::vector<int32_t> centre_local;
+  // Centre group r's terms: its positions in position order, each window left to right.
+  auto build_group = [&](size_t r, MergeSlots& merged, int64_t begin) {
+    GroupTerms& out = group[r];
+    out.clear();
+    merged.start_centre();
+    for (int64_t g = group_start[r]; g < group_start[r + 1]; ++g) {
+      const int64_t pos = begin + by_centre[g];
+      const int64_t w =
+          std::upper_bound(walks.start.begin(), walks.start.end(), pos) - walks.start.begin() - 1;
+      const int64_t lo = std::max(walks.start[w], pos - reach[by_centre[g]]);
+      const int64_t hi = std::min(walks.start[w + 1], pos + reach[by_centre[g]] + 1);
+      for (int64_t j = lo; j < hi; ++j) {
+        if (j == pos) continue;
+        const int32_t x = walks.nodes[j];
+        if (hs) {
+          out.terms += tree.path_start[x + 1] - tree.path_start[x];
+          for (int64_t k = tree.path_start[x]; k < tree.path_start[x + 1]; ++k)
+            merged.add(out, tree.inner[k], tree.sign[k]);
+        } else {  // draws from rng: neg builds its groups on one thread, in order
+          merged.add(out, x, 1.0f), ++out.terms;
+          for (int k = 0; k < c.negatives; ++k) {
+            const int32_t y = table[rng.below(table.size())];
+            if (y == x) continue;  // word2vec skips a negative that is the target
+            merged.add(out, y, -1.0f), ++out.terms;
+          }
+        }
+      }
+    }
+  };
   const int64_t positions = (int64_t)walks.nodes.size(), total = positions * c.epochs;
   int64_t done = 0;
   for (int epoch = 0; epoch < c.epochs; ++epoch) {
     double loss_sum = 0;
-    int64_t epoch_terms = 0, w = 0;
+    int64_t epoch_terms = 0;
     for (int64_t begin = 0; begin < positions; begin += c.batch) {
       const int64_t end = std::min(positions, begin + c.batch);
       centre.next_batch();
-      ctx.next_batch();
-      merged.next_batch();
       // Draws in position order (windows, then each centre's negatives in the grouped pass).
       by_centre.assign(end - begin, 0);
       for (int64_t pos = begin; pos < end; ++pos) {
@@ -149,48 +211,44 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
         local_centre[pos - begin] = centre(walks.nodes[pos]);
       }
       // Positions grouped by centre (a counting sort, stable), so repeats meet in `merged`.
-      group_start.assign(centre.rows.size() + 1, 0);
+      const int64_t groups = (int64_t)centre.rows.size();
+      group_start.assign(groups + 1, 0);
       for (int64_t k = 0; k < end - begin; ++k) group_start[local_centre[k] + 1]++;
-      for (size_t r = 0; r < centre.rows.size(); ++r) group_start[r + 1] += group_start[r];
+      for (int64_t r = 0; r < groups; ++r) group_start[r + 1] += group_start[r];
       next_slot.assign(group_start.begin(), group_start.end() - 1);
       for (int64_t k = 0; k < end - begin; ++k) by_centre[next_slot[local_centre[k]]++] = k;
-      int64_t terms = 0;  // before merging: the objective's logistic terms
-      for (size_t r = 0; r < centre.rows.size(); ++r) {
-        merged.start_centre();
-        const int32_t u = (int32_t)r;
-        for (int64_t g = group_start[r]; g < group_start[r + 1]; ++g) {
-          const int64_t pos = begin + by_centre[g];
-          while (walks.start[w + 1] <= pos) ++w;
-          while (walks.start[w] > pos) --w;
-          const int64_t lo = std::max(walks.start[w], pos - reach[by_centre[g]]);
-          const int64_t hi = std::min(walks.start[w + 1], pos + reach[by_centre[g]] + 1);
-          for (int64_t j = lo; j < hi; ++j) {
-            if (j == pos) continue;
-            const int32_t x = walks.nodes[j];
-            if (hs) {
-              terms += tree.path_start[x + 1] - tree.path_start[x];
-              for (int64_t k = tree.path_start[x]; k < tree.path_start[x + 1]; ++k)
-                merged.add(u, tree.inner[k], tree.sign[k], ctx);
-            } else {
-              merged.add(u, x, 1.0f, ctx), ++terms;
-              for (int k = 0; k < c.negatives; ++k) {
-                const int32_t y = table[rng.below(table.size())];
-                if (y == x) continue;  // word2vec skips a negative that is the target
-                merged.add(u, y, -1.0f, ctx), ++terms;
-              }
-            }
-          }
-        }
+#pragma omp parallel for schedule(dynamic, 1) if (hs && groups > 1)
+      for (int64_t r = 0; r < groups; ++r) build_group(r, slots[omp_get_thread_num()], begin);
+      // Concatenated in group order; centres and context rows renumbered in increasing order.
+      centre_order.clear();
+      for (int64_t r = 0; r < groups; ++r) centre_order.emplace_back(centre.rows[r], (int32_t)r);
+      std::sort(centre_order.begin(), centre_order.end());
+      centre_rows.resize(groups), centre_local.resize(groups);
+      for (int64_t k = 0; k < groups; ++k) {
+        centre_rows[k] = centre_order[k].first;
+        centre_local[centre_order[k].second] = (int32_t)k;
       }
+      int64_t terms = 0;  // before merging: the objective's logistic terms
+      a.clear(), b.clear(), sign.clear(), weight.clear();
+      for (int64_t r = 0; r < groups; ++r) {
+        const GroupTerms& gt = group[r];
+        terms += gt.terms;
+        for (int32_t row : gt.row) ctx.mark(row);
+        a.insert(a.end(), gt.row.size(), centre_local[r]);
+        b.insert(b.end(), gt.row.begin(), gt.row.end());
+        sign.insert(sign.end(), gt.sign.begin(), gt.sign.end());
+        weight.insert(weight.end(), gt.weight.begin(), gt.weight.end());
+      }
+      ctx.finish();
+      for (int32_t& row : b) row = ctx.local[row];
       done += end - begin;
       if (terms == 0) continue;
-      const int64_t unique = (int64_t)merged.a.size();
-      const PairsPtr pairs =
-          Pairs::make((int64_t)centre.rows.size(), (int64_t)ctx.rows.size(), merged.a, merged.b);
-      const Tensor u = model.node().forward(centre.rows);
+      const int64_t unique = (int64_t)a.size();
+      const PairsPtr pairs = Pairs::make(groups, (int64_t)ctx.rows.size(), a, b);
+      const Tensor u = model.node().forward(centre_rows);
       const Tensor v = model.context().forward(ctx.rows);
-      const Tensor signs = Tensor::from({unique}, merged.sign);
-      const Tensor weights = Tensor::from({unique}, merged.weight);
+      const Tensor signs = Tensor::from({unique}, sign);
+      const Tensor weights = Tensor::from({unique}, weight);
       const Tensor loss =
           signed_log_sigmoid_loss(pair_dot(u, v, pairs), signs, Reduction::sum, weights);
       if (sgd) sgd->options().lr = c.lr * std::max(1e-4, 1.0 - (double)done / (double)total);
