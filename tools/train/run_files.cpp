@@ -4,6 +4,8 @@
 
 #include "models/registry.h"
 #include "nn/atomic_file.h"
+#include "tools/plot/pca.h"
+#include "tools/plot/plot.h"
 
 namespace vgrad::tools {
 
@@ -87,6 +89,22 @@ void make_dirs(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   check(!ec, dir, ": cannot create the output folder: ", ec.message());
+}
+
+void write_embedding_run(const std::string& out_dir, const Module& model,
+                         const nlohmann::json& meta, nlohmann::json result, const Graph& g,
+                         const Tensor& z) {
+  make_dirs(out_dir);
+  Checkpoint ckpt = node_ids_entry(g);
+  model.save_to(ckpt, "model.");
+  ckpt.set("run", meta.dump());
+  save_checkpoint(join_path(out_dir, "checkpoint.ckpt"), ckpt);
+  result.erase("seed");
+  write_jsonl(join_path(out_dir, "metrics.jsonl"), nlohmann::json::array({result}));
+  plot::scatter_png(
+      join_path(out_dir, "embedding.png"), plot::pca_2d(z.data(), z.rows(), z.cols()),
+      g.labels.empty() ? std::vector<int>(g.num_nodes, -1) : g.labels,
+      meta.at("model").get<std::string>() + " on " + g.name + ": PCA of node embeddings");
 }
 
 Checkpoint node_ids_entry(const Graph& g) {

@@ -22,6 +22,13 @@ nlohmann::json read_checkpoint_meta(const Checkpoint& ckpt);
 // eval and export check the reloaded graph against them and write them beside embeddings.
 Checkpoint node_ids_entry(const Graph& g);
 
+// The run folder of an embedding trained in one go (sc, deepwalk): checkpoint.ckpt (the model,
+// `meta` as its run description and the node ids: what eval and export read back),
+// metrics.jsonl (`result` without its seed) and embedding.png (the PCA of z by class).
+void write_embedding_run(const std::string& out_dir, const Module& model,
+                         const nlohmann::json& meta, nlohmann::json result, const Graph& g,
+                         const Tensor& z);
+
 void write_jsonl(const std::string& path, const nlohmann::json& lines);
 std::string join_path(const std::string& dir, const std::string& name);
 void make_dirs(const std::string& dir);  // mkdir -p, with a one-line error

@@ -8,8 +8,6 @@
 #include "datasets/split.h"
 #include "models/deepwalk.h"
 #include "models/link_training.h"
-#include "tools/plot/pca.h"
-#include "tools/plot/plot.h"
 #include "tools/train/progress.h"
 #include "tools/train/run_files.h"
 #include "tools/train/train.h"
@@ -73,23 +71,16 @@ json run_one(const TrainFlags& f, const Graph& g, uint64_t seed, const std::stri
                  {"terms", stats.terms},
                  {"dot_products", stats.dot_products},
                  {"loss_per_term", stats.mean_loss}};
-  if (!out_dir.empty()) {  // as sc's: what `vgrad eval` and `vgrad export` read back
-    make_dirs(out_dir);
-    const json meta = {{"model", f.model},        {"dataset", f.dataset},   {"seed", seed},
-                       {"latent", f.latent},      {"epoch", config.epochs}, {"features", "auto"},
-                       {"objective", f.objective}};
-    Checkpoint ckpt = node_ids_entry(g);
-    model.save_to(ckpt, "model.");
-    ckpt.set("run", meta.dump());
-    save_checkpoint(join_path(out_dir, "checkpoint.ckpt"), ckpt);
-    json line = result;
-    line.erase("seed");
-    write_jsonl(join_path(out_dir, "metrics.jsonl"), json::array({line}));
-    plot::scatter_png(join_path(out_dir, "embedding.png"),
-                      plot::pca_2d(z.data(), z.rows(), z.cols()),
-                      g.labels.empty() ? std::vector<int>(g.num_nodes, -1) : g.labels,
-                      "deepwalk on " + g.name + ": PCA of node embeddings");
-  }
+  if (!out_dir.empty())  // as sc's: what `vgrad eval` and `vgrad export` read back
+    write_embedding_run(out_dir, model,
+                        {{"model", f.model},
+                         {"dataset", f.dataset},
+                         {"seed", seed},
+                         {"latent", f.latent},
+                         {"epoch", config.epochs},
+                         {"features", "auto"},
+                         {"objective", f.objective}},
+                        result, g, z);
   return result;
 }
 

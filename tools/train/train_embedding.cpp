@@ -8,8 +8,6 @@
 #include "datasets/registry.h"
 #include "models/link_training.h"
 #include "models/spectral.h"
-#include "tools/plot/pca.h"
-#include "tools/plot/plot.h"
 #include "tools/train/run_checks.h"
 #include "tools/train/run_files.h"
 #include "tools/train/train.h"
@@ -53,25 +51,16 @@ json run_one(const TrainFlags& f, const Graph& g, uint64_t seed, const std::stri
                  {"val_auc", val.auc},   {"val_ap", val.ap},           {"epochs_run", 0},
                  {"sec_per_epoch", 0.0}, {"fit_seconds", fit_seconds}, {"seconds", seconds},
                  {"eigensolver", eigen}};
-  if (!out_dir.empty()) {
-    make_dirs(out_dir);
-    // What eval/export read back (tools/train/run_files.h); "epoch" 0: nothing to resume.
-    const json meta = {{"model", f.model},    {"dataset", f.dataset}, {"seed", seed},
-                       {"latent", f.latent},  {"epoch", 0},           {"features", "auto"},
-                       {"eigensolver", eigen}};
-    Checkpoint ckpt;
-    model.save_to(ckpt, "model.");
-    ckpt.set("run", meta.dump());
-    save_checkpoint(join_path(out_dir, "checkpoint.ckpt"), ckpt);
-    json line = result;
-    line.erase("seed");
-    write_jsonl(join_path(out_dir, "metrics.jsonl"), json::array({line}));
-    const Tensor z = model.embed();
-    plot::scatter_png(join_path(out_dir, "embedding.png"),
-                      plot::pca_2d(z.data(), z.rows(), z.cols()),
-                      g.labels.empty() ? std::vector<int>(g.num_nodes, -1) : g.labels,
-                      "sc on " + g.name + ": PCA of node embeddings");
-  }
+  if (!out_dir.empty())  // "epoch" 0: nothing to resume
+    write_embedding_run(out_dir, model,
+                        {{"model", f.model},
+                         {"dataset", f.dataset},
+                         {"seed", seed},
+                         {"latent", f.latent},
+                         {"epoch", 0},
+                         {"features", "auto"},
+                         {"eigensolver", eigen}},
+                        result, g, model.embed());
   return result;
 }
 
