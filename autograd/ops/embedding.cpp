@@ -22,14 +22,11 @@ void check_rows(const char* op, const std::vector<int64_t>& rows, int64_t n) {
 // GCC vector extensions, 16 floats: one zmm in the AVX-512 clone, two ymm in the AVX2 one.
 // Written out rather than left to the auto-vectoriser, which kept a scalar copy of these loops
 // (for possible aliasing) that ran most of the time.
-// -Wpsabi warns that a V16 return would pass differently with and without AVX-512: load16
-// is always inlined inside one clone, so no call ever passes one.
-#pragma GCC diagnostic ignored "-Wpsabi"
+// A V16 is loaded through a reference, never returned: a 64-byte vector passed by value
+// changes the calling convention with and without AVX-512 (clang refuses it, g++ warns).
 typedef float V16 __attribute__((vector_size(64)));
-__attribute__((always_inline)) inline V16 load16(const float* p) {
-  V16 v;
+__attribute__((always_inline)) inline void load16(V16& v, const float* p) {
   std::memcpy(&v, p, sizeof v);
-  return v;
 }
 
 // Fixed order, 32 float lanes (two 16-lane accumulators: a 128-wide row is 4 dependent FMAs
@@ -40,8 +37,10 @@ VGRAD_WIDE float dot(const float* x, const float* y, int64_t d) {
   V16 acc0 = {}, acc1 = {};
   int64_t c = 0;
   for (; c + 32 <= d; c += 32) {
-    acc0 += load16(x + c) * load16(y + c);
-    acc1 += load16(x + c + 16) * load16(y + c + 16);
+    V16 x0, y0, x1, y1;
+    load16(x0, x + c), load16(y0, y + c), load16(x1, x + c + 16), load16(y1, y + c + 16);
+    acc0 += x0 * y0;
+    acc1 += x1 * y1;
   }
   float lane[32];
   std::memcpy(lane, &acc0, sizeof acc0);
@@ -65,8 +64,9 @@ VGRAD_WIDE void scatter_row(float* dst, const int32_t* terms, int64_t count, con
       const int32_t t = terms[k];
       const float wt = w[t];
       const float* src = x + (int64_t)other[t] * d + c0;
-      a0 += wt * load16(src), a1 += wt * load16(src + 16);
-      a2 += wt * load16(src + 32), a3 += wt * load16(src + 48);
+      V16 s0, s1, s2, s3;
+      load16(s0, src), load16(s1, src + 16), load16(s2, src + 32), load16(s3, src + 48);
+      a0 += wt * s0, a1 += wt * s1, a2 += wt * s2, a3 += wt * s3;
     }
     std::memcpy(dst + c0, &a0, sizeof a0), std::memcpy(dst + c0 + 16, &a1, sizeof a1);
     std::memcpy(dst + c0 + 32, &a2, sizeof a2), std::memcpy(dst + c0 + 48, &a3, sizeof a3);
