@@ -71,6 +71,8 @@ void add_mean_std(nlohmann::json& out, const nlohmann::json& runs,
 // dataset, its nodes and edges, threads) merged with `settings` (the runner's own flags), then
 // seed (one run) or seeds, the mean and std over `runs` of the link scores and times, the
 // runs themselves and the peak RSS. One place, so the three runners cannot drift apart.
+// A seed's run folder: --out itself for one seed, --out/seed-K for several, "" without --out.
+std::string seed_out_dir(const TrainFlags& f, uint64_t seed);
 nlohmann::json graph_run_result(const TrainFlags& flags, const Graph& graph,
                                 const nlohmann::json& settings, const nlohmann::json& runs);
 nlohmann::json run_deepwalk_training(const TrainFlags& flags);

@@ -12,6 +12,7 @@
 #include "datasets/registry.h"
 #include "models/registry.h"
 #include "tools/train/flag_names.h"
+#include "tools/train/run_files.h"
 #include "tools/train/train.h"
 
 namespace vgrad::tools {
@@ -113,6 +114,10 @@ void resolve_defaults(TrainFlags& f) {
          model_names_where([](const ModelInfo& r) { return r.kind == ModelKind::image; }),
          " train on images: ", image_dataset_names());
   naming_flags([&] { check_dataset_name(f.dataset, graph); });
+}
+
+std::string seed_out_dir(const TrainFlags& f, uint64_t seed) {
+  return f.out.empty() || f.seeds <= 1 ? f.out : join_path(f.out, "seed-" + std::to_string(seed));
 }
 
 nlohmann::json train_settings(const TrainFlags& f) {

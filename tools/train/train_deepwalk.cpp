@@ -95,9 +95,7 @@ json run_deepwalk_training(const TrainFlags& f) {
   json runs = json::array();
   for (int k = 0; k < f.seeds; ++k) {
     const uint64_t seed = f.seed + (uint64_t)k;
-    std::string dir = f.out;
-    if (!dir.empty() && f.seeds > 1) dir = join_path(f.out, "seed-" + std::to_string(seed));
-    runs.push_back(run_one(f, g, seed, dir));
+    runs.push_back(run_one(f, g, seed, seed_out_dir(f, seed)));
   }
   json settings = {{"epochs", f.epochs},
                    {"lr", f.lr},

@@ -98,9 +98,7 @@ json run_embedding_training(const TrainFlags& f) {
   json runs = json::array();
   for (int k = 0; k < f.seeds; ++k) {
     const uint64_t seed = f.seed + (uint64_t)k;
-    std::string dir = f.out;
-    if (!dir.empty() && f.seeds > 1) dir = join_path(f.out, "seed-" + std::to_string(seed));
-    runs.push_back(run_one(f, g, seed, dir));
+    runs.push_back(run_one(f, g, seed, seed_out_dir(f, seed)));
     // One seed is one uninterruptible solve; a signal stops before the next.
     if (pending_signal() != 0 && k + 1 < f.seeds) throw Interrupted{pending_signal(), ""};
   }

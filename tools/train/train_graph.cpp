@@ -164,9 +164,7 @@ json run_graph_training(const TrainFlags& f) {
   json runs = json::array();
   for (int k = 0; k < f.seeds; ++k) {
     const uint64_t seed = f.seed + (uint64_t)k;
-    std::string dir = f.out;
-    if (!dir.empty() && f.seeds > 1) dir = join_path(f.out, "seed-" + std::to_string(seed));
-    runs.push_back(run_one(f, g, features, seed, dir));
+    runs.push_back(run_one(f, g, features, seed, seed_out_dir(f, seed)));
   }
   json out = graph_run_result(f, g,
                               {{"epochs", f.epochs},
