@@ -149,3 +149,27 @@ TEST_CASE("bench page: both GEMM backends, both PyTorch runs, the issue-15 targe
   CHECK(md.find("| VGAE Cora s/epoch / PyTorch's best <= 0.10 | 1 thr: -, 2 thr: 0.075 | "
                 "2 thr: yes; 1 thr: not measured |") != std::string::npos);
 }
+
+TEST_CASE("bench page: Table 1's baselines, their wall-time and memory targets") {
+  Report r;
+  BaselineRow sc{"SC Pubmed", 30, {}};
+  sc.cell.seconds = {21.0, 25.0, 23.0};
+  sc.cell.peak_rss_mib = 300;
+  BaselineRow dw{"DeepWalk Pubmed", 80, {}};
+  dw.cell.seconds = {95.5};
+  dw.cell.peak_rss_mib = 1000;  // 1048.6 MB: over 1 GB
+  r.baselines = {sc, dw};
+  const std::string md = render_markdown(r);
+  CHECK(md.find("| SC Pubmed | 3 | 23 | 300 | < 30 s, < 1 GB |") != std::string::npos);
+  CHECK(md.find("| SC Pubmed whole run at 2 threads < 30 s wall | 23.0 s | yes |") !=
+        std::string::npos);
+  CHECK(md.find("| DeepWalk Pubmed whole run at 2 threads < 80 s wall | 95.5 s | **no** |") !=
+        std::string::npos);
+  CHECK(md.find("| DeepWalk Cora whole run at 2 threads < 20 s wall | - | not measured |") !=
+        std::string::npos);
+  CHECK(md.find("| SC and DeepWalk peak RSS < 1 GB (954 MiB) | 1000 MiB | **no** |") !=
+        std::string::npos);
+  dw.cell.failures = 1;
+  r.baselines = {dw};
+  CHECK(failed_runs(r) == 1);
+}

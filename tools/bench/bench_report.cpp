@@ -48,6 +48,7 @@ int failed_runs(const Report& r) {
   for (const JobRow& j : r.jobs) n += j.vgrad.failures + j.torch.failures;
   for (const KernelRow& k : r.kernels) n += k.failures;
   for (const ScaleRow& row : r.scaling) n += row.fused.failures + row.sampled.failures;
+  for (const BaselineRow& row : r.baselines) n += row.cell.failures;
   return n;
 }
 
@@ -154,6 +155,21 @@ void targets_table(const Report& r, std::ostringstream& md) {
   md << "\n";
 }
 
+void baselines_table(const Report& r, std::ostringstream& md) {
+  if (r.baselines.empty()) return;
+  md << "## Table 1's baselines\n\n"
+        "One seed's whole `vgrad train --model sc|deepwalk --threads 2` process, wall seconds "
+        "(load, split, eigensolve or walks, training, evaluation), median over the runs. "
+        "Targets from issue 12 (the peers measured on this machine kind: gensim's Word2Vec "
+        "DeepWalk on Pubmed about 80 s, scikit-learn's spectral_embedding about 38 s).\n\n"
+        "| job | runs | wall s | peak RSS (MiB) | target |\n|---|---|---|---|---|\n";
+  for (const BaselineRow& row : r.baselines)
+    md << "| " << row.job << " | " << row.cell.seconds.size() << " | " << cell_secs(row.cell)
+       << " | " << cell_rss(row.cell) << " | < " << fixed(row.target_seconds, 0)
+       << " s, < 1 GB |\n";
+  md << "\n";
+}
+
 void scaling_table(const Report& r, std::ostringstream& md) {
   if (r.scaling.empty()) return;
   md << "## Scaling: all-pairs (fused) vs sampled loss\n\n"
@@ -197,6 +213,7 @@ std::string render_markdown(const Report& r) {
   jobs_table(r, md);
   flops_table(r, md);
   backends_table(r, md);
+  baselines_table(r, md);
   targets_table(r, md);
   scaling_table(r, md);
   if (!r.notes.empty()) {

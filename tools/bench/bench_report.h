@@ -42,6 +42,15 @@ struct KernelRow {
   int failures = 0;
 };
 
+// Table 1's baselines (issue 12): a whole `vgrad train --model sc|deepwalk` run, one seed, at
+// 2 threads: load, split, walks or eigensolve, training, evaluation. Wall seconds, as the peers'
+// figures (gensim's DeepWalk, scikit-learn's spectral_embedding) were taken.
+struct BaselineRow {
+  std::string job;            // "DeepWalk Pubmed"
+  double target_seconds = 0;  // the issue's bound, wall
+  Cell cell;
+};
+
 struct ScaleRow {
   int64_t nodes = 0, edges = -1;
   Cell fused, sampled;
@@ -54,6 +63,7 @@ struct Report {
   std::vector<KernelRow> kernels;
   Cell cora_process;  // the whole default VGAE Cora run, wall s
   Cell load_split;    // `vgrad data edgelist:FILE` on a 1M-node, 4M-edge file: load + split, wall s
+  std::vector<BaselineRow> baselines;
   std::vector<ScaleRow> scaling;
   std::vector<std::string> notes;  // failures, skips, how each number was taken
 };

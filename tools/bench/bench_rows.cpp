@@ -292,6 +292,33 @@ void run_load_split(const Settings& s, Report& report) {
   if (!cell.note.empty()) report.notes.push_back(cell.note);
 }
 
+void run_baselines(const Settings& s, Report& report) {
+  struct Baseline {
+    const char *job, *model, *dataset;
+    double target_seconds;
+    bool pubmed;
+  };
+  const Baseline rows[] = {{"SC Pubmed", "sc", "pubmed", 30, true},
+                           {"DeepWalk Cora", "deepwalk", "cora", 20, false},
+                           {"DeepWalk Pubmed", "deepwalk", "pubmed", 80, true}};
+  auto wall = [](const json& j, const Child& c) {
+    check(j.contains("test_auc"), "no test_auc in its JSON");
+    return c.wall_seconds;
+  };
+  for (const Baseline& b : rows) {
+    if (s.quick && b.pubmed) continue;
+    BaselineRow row{b.job, b.target_seconds, {}};
+    const std::vector<std::string> argv = {s.vgrad,   "train",     "--model", b.model,  "--dataset",
+                                           b.dataset, "--threads", "2",       "--quiet"};
+    const int runs = std::string(b.model) == "deepwalk" && b.pubmed ? 1 : s.repeats;
+    for (int rep = 1; rep <= runs; ++rep)
+      run_once(row.cell, cat("vgrad ", b.job, " whole run, run ", rep, "/", runs), argv, wall,
+               "s wall");
+    if (!row.cell.note.empty()) report.notes.push_back(row.cell.note);
+    report.baselines.push_back(std::move(row));
+  }
+}
+
 std::string scaling_spec(int64_t n) {
   // 4 classes of n/4 nodes: mean degree p_in n/4 + p_out 3n/4 = 6 + 2 = 8, for every n.
   char spec[160];

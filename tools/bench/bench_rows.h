@@ -33,6 +33,9 @@ void run_cora_process(const Settings& s, Report& report);
 // `vgrad data edgelist:FILE` on a 1M-node, 4M-edge "u v" file written into a temp folder
 // (seeded random pairs, about 55 MB): the loading-at-scale row, wall seconds.
 void run_load_split(const Settings& s, Report& report);
+// SC on Pubmed, DeepWalk on Cora and Pubmed: one seed's whole run at 2 threads, wall seconds
+// (DeepWalk Pubmed once per bench: it takes minutes; --quick runs the Cora row only).
+void run_baselines(const Settings& s, Report& report);
 // VGAE, fused vs sampled loss, on synthetic graphs of 1k .. scaling_max nodes.
 void run_scaling(const Settings& s, Report& report);
 

@@ -29,6 +29,23 @@ std::vector<double> torch_ratios(const Report& r, const std::string& job) {
   return v;
 }
 
+const BaselineRow* find_baseline(const Report& r, const std::string& job) {
+  for (const BaselineRow& row : r.baselines)
+    if (row.job == job) return &row;
+  return nullptr;
+}
+
+// One baseline's wall-seconds target (issue 12), judged on the median of its runs.
+Target baseline_target(const std::string& job, double bound) {
+  return {job + " whole run at 2 threads < " + fixed(bound, 0) + " s wall",
+          [job](const Report& r) {
+    const BaselineRow* row = find_baseline(r, job);
+    return std::vector<double>{row ? row->cell.value() : NAN};
+          },
+          [](double v) { return fixed(v, 1) + " s"; }, [bound](double x) { return x < bound; },
+          false};
+}
+
 // The larger of VGAE Pubmed's peak RSS at 1 and 2 threads (NaN when neither ran).
 double pubmed_peak_rss(const Report& r) {
   double rss = NAN;
@@ -113,6 +130,18 @@ const std::vector<Target>& targets() {
     return v;
        },
        [](double v) { return fixed(v, 2) + "x"; }, [](double x) { return x <= 3.0; }},
+      baseline_target("SC Pubmed", 30), baseline_target("DeepWalk Cora", 20),
+      baseline_target("DeepWalk Pubmed", 80),
+      {"SC and DeepWalk peak RSS < 1 GB (954 MiB)",
+       [](const Report& r) {
+    double rss = NAN;
+    for (const BaselineRow& row : r.baselines)
+      if (!row.cell.seconds.empty())
+        rss = std::isnan(rss) ? row.cell.peak_rss_mib : std::max(rss, row.cell.peak_rss_mib);
+    return std::vector<double>{rss};
+       },
+       [](double v) { return fixed(v, 0) + " MiB"; }, [](double x) { return x * 1048576.0 < 1e9; },
+       false},
       };
   return table;
 }

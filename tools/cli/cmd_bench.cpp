@@ -134,13 +134,14 @@ int cmd_bench(int argc, char** argv) {
   DeferSignals defer;
   const auto t0 = std::chrono::steady_clock::now();
   const std::string load_start = load_average();
-  std::fprintf(stderr, "bench: about 5 minutes%s; writes %s\n",
+  std::fprintf(stderr, "bench: about 9 minutes%s; writes %s\n",
                s.torch ? " plus 15-25 for PyTorch (Pubmed dense)" : "", out.c_str());
 
   try {
     run_jobs(s, report);
     run_cora_process(s, report);
     run_load_split(s, report);
+    run_baselines(s, report);
     if (s.scaling_max > 0) run_scaling(s, report);
   } catch (const Error&) {
     if (!bench_interrupted()) throw;
