@@ -17,17 +17,18 @@ inline double log_positive(double x) {
   ix += 0x3ff0000000000000ULL - 0x3fe6a09e667f3bcdULL;
   const uint64_t kb = ix >> 52;  // k + 1023, in [0, 2047]
   // k as a double through the 2^52 trick (AVX2 has no int64 -> double conversion)
-  const double k = std::bit_cast<double>(kb | 0x4330000000000000ULL) - (4503599627370496.0 + 1023.0);
+  const double k =
+      std::bit_cast<double>(kb | 0x4330000000000000ULL) - (4503599627370496.0 + 1023.0);
   const double m = std::bit_cast<double>((ix & 0x000fffffffffffffULL) + 0x3fe6a09e667f3bcdULL);
   const double f = m - 1.0, hfsq = 0.5 * f * f, s = f / (2.0 + f), z = s * s, w = z * z;
   const double t1 = w * (3.999999999940941908e-01 +
                          w * (2.222219843214978396e-01 + w * 1.531383769920937332e-01));
-  const double t2 =
-      z * (6.666666666666735130e-01 +
-           w * (2.857142874366239149e-01 +
-                w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));
+  const double t2 = z * (6.666666666666735130e-01 +
+                         w * (2.857142874366239149e-01 +
+                              w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));
   const double r = t2 + t1;
-  return s * (hfsq + r) + k * 1.90821492927058770002e-10 - hfsq + f + k * 6.93147180369123816490e-01;
+  return s * (hfsq + r) + k * 1.90821492927058770002e-10 - hfsq + f +
+         k * 6.93147180369123816490e-01;
 }
 
 // sin and cos of a in [-pi/4, pi/4] (fdlibm's kernels with a zero tail).

@@ -193,9 +193,11 @@ Tensor inner_product_bce(const Tensor& z, const CsrPtr& labels,
     for (int64_t c = 0; c < chunks; ++c) {
       if (!touched[c * blocks + b]) continue;
       const float* src = chunk_grad[c].data();
-      if (first) std::copy(src + k0, src + k1, out + k0);
-      else
+      if (first) {
+        std::copy(src + k0, src + k1, out + k0);
+      } else {
         for (int64_t k = k0; k < k1; ++k) out[k] += src[k];
+      }
       first = false;
     }
   }

@@ -40,8 +40,10 @@ TEST_CASE("normal_math: Box-Muller within 1 ulp of libm's, equal to it almost al
     // u2) where the reduction on u2 gives the exact 0: an absolute difference.
     const float r = std::max(std::fabs(rc), std::fabs(rs));
     for (auto [x, ref] : {std::pair{c, rc}, std::pair{s, rs}})
-      if (std::fabs(ref) > 1e-6f * r) worst = std::max(worst, ulps(x, ref));
-      else CHECK(std::fabs(x - ref) <= 1e-15f * r);
+      if (std::fabs(ref) > 1e-6f * r)
+        worst = std::max(worst, ulps(x, ref));
+      else
+        CHECK(std::fabs(x - ref) <= 1e-15f * r);
     differ += (c != rc) + (s != rs);
   };
   for (int64_t i = 0; i < n; ++i) compare(1.0 - rng.uniform_double(), rng.uniform_double());
