@@ -108,6 +108,23 @@ TEST_CASE("kernels::sgemm inside a parallel region: one thread per call, on both
   }
 }
 
+TEST_CASE("kernels::sgemm: beta = 0 never reads C, and gives beta = 1 over zeros' bits") {
+  // The fused decoder's accumulators are not zeroed: each row block's first product has
+  // beta = 0 and must overwrite whatever the buffer held (NaN here), on both backends.
+  Rng rng(13);
+  GemmFor restore(kernels::gemm_backend());
+  const int64_t m = 256, n = 16, k = 256;
+  const Tensor a = randn({m, k}, rng), b = randn({k, n}, rng);
+  for (const auto backend : {kernels::GemmBackend::openblas, kernels::GemmBackend::onednn}) {
+    CAPTURE(kernels::gemm_backend_name(backend));
+    kernels::set_gemm_backend(backend);
+    std::vector<float> over(m * n, std::nanf("")), zeros(m * n, 0.0f);
+    kernels::sgemm(false, false, m, n, k, 0.5f, a.data(), k, b.data(), n, 0.0f, over.data(), n);
+    kernels::sgemm(false, false, m, n, k, 0.5f, a.data(), k, b.data(), n, 1.0f, zeros.data(), n);
+    for (int64_t e = 0; e < m * n; ++e) REQUIRE(over[e] == zeros[e]);
+  }
+}
+
 TEST_CASE("gemm backend names: auto follows the rule, anything else is refused by name") {
   using kernels::GemmBackend;
   CHECK(kernels::parse_gemm_backend("openblas") == GemmBackend::openblas);
