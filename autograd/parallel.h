@@ -33,6 +33,18 @@ void for_each_index(int64_t n, F f) {
   }
 }
 
+// f(begin, end) over consecutive blocks of [0, n) small enough for a stack buffer, on all
+// threads when n is large: the driver of the array kernels (vecmath.h's and the like), each
+// compiled at the processor's width. A block is one call, so the kernel's pointers are plain
+// arguments and its loop vectorises (see for_each_index).
+template <typename F>
+void for_each_block(int64_t n, F f) {
+  constexpr int64_t kBlock = 4096;
+  const int64_t blocks = (n + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static) if (n >= kParallelMin)
+  for (int64_t b = 0; b < blocks; ++b) f(b * kBlock, std::min(n, (b + 1) * kBlock));
+}
+
 // Sum of f(i) for begin <= i < end in double, in a fixed order: eight running sums (i mod 8)
 // added pairwise at the end. Eight independent sums let the compiler use SIMD without
 // -ffast-math, since the order of additions is the one written here.
