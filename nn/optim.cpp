@@ -199,6 +199,7 @@ void Adam::step() {
       float *p = params_[k].data(), *m = m_[k].data(), *v = v_[k].data();
       const float* g = s.values->data->data();
       for_each_sparse_row(s, d, [&](int64_t row, int64_t r) {
+        const kernels::FlushDenormals flush;
         adam_range(p + row * d, g + r * d, m + row * d, v + row * d, 0, d, c);
       });
       continue;
@@ -209,6 +210,7 @@ void Adam::step() {
   }
   kernels::for_each_span(sizes, [&](size_t s, int64_t begin, int64_t end) {
     const size_t k = which[s];
+    const kernels::FlushDenormals flush;  // decaying moments: see parallel.h
     adam_range(params_[k].data(), params_[k].grad().data(), m_[k].data(), v_[k].data(), begin, end,
                per_param[s]);
   });
