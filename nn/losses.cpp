@@ -140,6 +140,7 @@ Tensor bce_with_logits_grad(const Tensor& logits, const Tensor& targets, const T
   Tensor dx = Tensor::empty(logits.shape());
   float* out = dx.data();
   kernels::for_each_block(n, [&](int64_t b, int64_t e) {
+    const kernels::FlushDenormals flush;  // (1 - y) sigmoid(x) for x near -87: autograd/parallel.h
     bce_logits_grad_block(x + b, y + b, sf, w, out + b, e - b);
   });
   return record("bce_with_logits_grad", dx, {logits, targets, s},
@@ -165,7 +166,10 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& targets, Reduction re
   const float* y = targets.data();
   const float w = pos_weight;
   const double total = ordered_block_sum(
-      n, [&](int64_t begin, int64_t end) { return bce_logits_sum(x, y, w, begin, end); });
+      n, [&](int64_t begin, int64_t end) {
+        const kernels::FlushDenormals flush;  // softplus(x) for x near -87 is one
+        return bce_logits_sum(x, y, w, begin, end);
+      });
   const double scale = norm * scale_of(reduction, n);
   Tensor out = Tensor::scalar((float)(scale * total));
   return record("bce_with_logits", out, {logits, targets},
