@@ -165,11 +165,11 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& targets, Reduction re
   const float* x = logits.data();
   const float* y = targets.data();
   const float w = pos_weight;
-  const double total = ordered_block_sum(
-      n, [&](int64_t begin, int64_t end) {
-        const kernels::FlushDenormals flush;  // softplus(x) for x near -87 is one
-        return bce_logits_sum(x, y, w, begin, end);
-      });
+  auto block_sum = [&](int64_t begin, int64_t end) {
+    const kernels::FlushDenormals flush;  // softplus(x) for x near -87 is one
+    return bce_logits_sum(x, y, w, begin, end);
+  };
+  const double total = ordered_block_sum(n, block_sum);
   const double scale = norm * scale_of(reduction, n);
   Tensor out = Tensor::scalar((float)(scale * total));
   return record("bce_with_logits", out, {logits, targets},
