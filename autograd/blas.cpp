@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "autograd/check.h"
+#include "autograd/parallel.h"
 
 namespace vgrad::kernels {
 namespace {
@@ -27,6 +28,9 @@ std::atomic<int> chosen{-1};
 bool call(GemmBackend backend, bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha,
           const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
           int64_t ldc) {
+  // Terms below 1.2e-38 (a confident pixel's logit gradient times an activation) cannot
+  // change a sum of a normal size, and each costs an assist (autograd/parallel.h).
+  const FlushDenormals flush;
   if (backend == GemmBackend::onednn) {
     return dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c,
                       ldc) == dnnl_success;

@@ -24,4 +24,15 @@ VGRAD_WIDE void log_sigmoid_array(const float* x, float* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = -softplus(-x[i]);
 }
 
+VGRAD_WIDE void relu_array(const float* x, float* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) y[i] = x[i] < 0.0f ? 0.0f : x[i];
+}
+
+VGRAD_WIDE void step_mask_array(const float* g, const float* x, float t, float* y, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float gi = g[i];  // loaded unconditionally: a select, not a branch
+    y[i] = x[i] > t ? gi : 0.0f;
+  }
+}
+
 }  // namespace vgrad::vecmath

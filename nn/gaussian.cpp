@@ -16,15 +16,6 @@ void check_same(const char* op, const char* a_name, const Tensor& a, const char*
         b.shape_str());
 }
 
-// f(begin, end) over blocks of [0, n) that fit a stack buffer, on all threads when n is large.
-template <typename F>
-void for_each_block(int64_t n, F f) {
-  constexpr int64_t kBlock = 4096;
-  const int64_t blocks = (n + kBlock - 1) / kBlock;
-#pragma omp parallel for schedule(static) if (n >= kernels::kParallelMin)
-  for (int64_t b = 0; b < blocks; ++b) f(b * kBlock, std::min(n, (b + 1) * kBlock));
-}
-
 }  // namespace
 
 Tensor reparameterize_logstd(const Tensor& mu, const Tensor& log_std, const Tensor& eps) {
@@ -33,7 +24,7 @@ Tensor reparameterize_logstd(const Tensor& mu, const Tensor& log_std, const Tens
   Tensor z = Tensor::empty(mu.shape());
   const float *pm = mu.data(), *pl = log_std.data(), *pe = eps.data();
   float* pz = z.data();
-  for_each_block(mu.numel(), [&](int64_t begin, int64_t end) {
+  kernels::for_each_block(mu.numel(), [&](int64_t begin, int64_t end) {
     float sigma[4096];
     vecmath::exp_array(pl + begin, sigma, end - begin);  // the exp op's kernel: its bits
     // Two loops, so the product is rounded before the sum as in the composed ops (one loop

@@ -47,6 +47,20 @@ __attribute__((target_clones("avx512f", "default"))) double bce_logits_sum(const
   return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
 
+// out[i] = s k(x[i], y[i]) for i < n, k as in bce_with_logits_grad below; an array kernel
+// (plain pointer arguments, at the processor's width) so the loop vectorises.
+__attribute__((target_clones("avx512f", "default"))) void bce_logits_grad_block(
+    const float* x, const float* y, float s, float w, float* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    // sigmoid(x) and 1 - sigmoid(x) = sigmoid(-x) from one exponential, without the
+    // cancellation of 1 - sigmoid(x) when x is large.
+    const float xi = x[i], yi = y[i];
+    const float e = vecmath::exp_nonpositive(-std::fabs(xi)), r = 1.0f / (1.0f + e);
+    const float pos = xi >= 0 ? r : e * r, neg = xi >= 0 ? e * r : r;
+    out[i] = s * (-w * yi * neg + (1.0f - yi) * pos);
+  }
+}
+
 // kernels::ordered_sum's blocks (the same cut, so the same bits), each summed by one call of
 // block_sum(begin, end) instead of one call per element.
 template <typename F>
@@ -125,12 +139,9 @@ Tensor bce_with_logits_grad(const Tensor& logits, const Tensor& targets, const T
   const float sf = s.item();
   Tensor dx = Tensor::empty(logits.shape());
   float* out = dx.data();
-  kernels::for_each_index(n, [&](int64_t i) {
-    // sigmoid(x) and 1 - sigmoid(x) = sigmoid(-x) from one exponential, without the
-    // cancellation of 1 - sigmoid(x) when x is large.
-    const float e = vecmath::exp_nonpositive(-std::fabs(x[i])), r = 1.0f / (1.0f + e);
-    const float pos = x[i] >= 0 ? r : e * r, neg = x[i] >= 0 ? e * r : r;
-    out[i] = sf * (-w * y[i] * neg + (1.0f - y[i]) * pos);
+  kernels::for_each_block(n, [&](int64_t b, int64_t e) {
+    const kernels::FlushDenormals flush;  // (1 - y) sigmoid(x) for x near -87: autograd/parallel.h
+    bce_logits_grad_block(x + b, y + b, sf, w, out + b, e - b);
   });
   return record("bce_with_logits_grad", dx, {logits, targets, s},
                 [w](const Tensor& gg, const Inputs& in, Grads& g) {
@@ -154,8 +165,11 @@ Tensor bce_with_logits(const Tensor& logits, const Tensor& targets, Reduction re
   const float* x = logits.data();
   const float* y = targets.data();
   const float w = pos_weight;
-  const double total = ordered_block_sum(
-      n, [&](int64_t begin, int64_t end) { return bce_logits_sum(x, y, w, begin, end); });
+  auto block_sum = [&](int64_t begin, int64_t end) {
+    const kernels::FlushDenormals flush;  // softplus(x) for x near -87 is one
+    return bce_logits_sum(x, y, w, begin, end);
+  };
+  const double total = ordered_block_sum(n, block_sum);
   const double scale = norm * scale_of(reduction, n);
   Tensor out = Tensor::scalar((float)(scale * total));
   return record("bce_with_logits", out, {logits, targets},

@@ -130,6 +130,8 @@ std::string first_nonfinite_gradient(const Module& model) {
   kernels::for_each_span(sizes, [&](size_t k, int64_t begin, int64_t end) {
     // x * 0 is 0 for a finite x and NaN for inf or NaN: one branch-free, vectorised pass.
     const float* d = grads[k].second.data();  // the values, dense or row-sparse
+    // A denormal d * 0 is still 0 with DAZ set, and no longer a microcode assist each.
+    const kernels::FlushDenormals flush;
     float probe = 0.0f;
 #pragma omp simd reduction(+ : probe)
     for (int64_t i = begin; i < end; ++i) probe += d[i] * 0.0f;

@@ -114,6 +114,7 @@ void Sgd::step() {
       float* buf = mu != 0 ? momentum_[k].data() : nullptr;
       const float* g = s.values->data->data();
       for_each_sparse_row(s, d, [&](int64_t row, int64_t r) {
+        const kernels::FlushDenormals flush;  // a decaying momentum: see parallel.h
         sgd_range(p + row * d, g + r * d, buf ? buf + row * d : nullptr, 0, d, lr, mu, wd,
                   is_first);
       });
@@ -125,6 +126,7 @@ void Sgd::step() {
   }
   kernels::for_each_span(sizes, [&](size_t s, int64_t begin, int64_t end) {
     const size_t k = which[s];
+    const kernels::FlushDenormals flush;
     sgd_range(params_[k].data(), params_[k].grad().data(), mu != 0 ? momentum_[k].data() : nullptr,
               begin, end, lr, mu, wd, first[s]);
   });
@@ -199,6 +201,7 @@ void Adam::step() {
       float *p = params_[k].data(), *m = m_[k].data(), *v = v_[k].data();
       const float* g = s.values->data->data();
       for_each_sparse_row(s, d, [&](int64_t row, int64_t r) {
+        const kernels::FlushDenormals flush;
         adam_range(p + row * d, g + r * d, m + row * d, v + row * d, 0, d, c);
       });
       continue;
@@ -209,6 +212,7 @@ void Adam::step() {
   }
   kernels::for_each_span(sizes, [&](size_t s, int64_t begin, int64_t end) {
     const size_t k = which[s];
+    const kernels::FlushDenormals flush;  // decaying moments: see parallel.h
     adam_range(params_[k].data(), params_[k].grad().data(), m_[k].data(), v_[k].data(), begin, end,
                per_param[s]);
   });

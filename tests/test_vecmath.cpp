@@ -88,6 +88,29 @@ TEST_CASE("vecmath arrays: the dispatched loops give the scalar functions' bits"
   for (int64_t i = 0; i < n; ++i) REQUIRE(same(y[i], vecmath::softplus(x[i])));
   vecmath::log_sigmoid_array(x.data(), y.data(), n);
   for (int64_t i = 0; i < n; ++i) REQUIRE(same(y[i], -vecmath::softplus(-x[i])));
+  vecmath::relu_array(x.data(), y.data(), n);
+  for (int64_t i = 0; i < n; ++i) REQUIRE(same(y[i], x[i] < 0.0f ? 0.0f : x[i]));  // NaN kept
+  std::vector<float> g(n);
+  for (int64_t i = 0; i < n; ++i) g[i] = (float)(i % 7) - 3.0f;
+  g[0] = NAN;  // a NaN gradient where x is below the threshold is masked, as in gy * [x > t]
+  vecmath::step_mask_array(g.data(), x.data(), 0.5f, y.data(), n);
+  for (int64_t i = 0; i < n; ++i) REQUIRE(same(y[i], x[i] > 0.5f ? g[i] : 0.0f));
+}
+
+TEST_CASE("vecmath::log1p_unit: the clamp that keeps s^2 out of the denormals changes no bits") {
+  // The series without the clamp, for every e whose s = e / (2 + e) is below the clamp: there
+  // p s^2 + 1 rounds to 1 whether s^2 is a denormal or 1e-20.
+  auto unclamped = [](float e) {
+    const float s = e / (2.0f + e), s2 = s * s;
+    float p = 1.0f / 15.0f;
+    for (float c : {1.0f / 13.0f, 1.0f / 11.0f, 1.0f / 9.0f, 1.0f / 7.0f, 1.0f / 5.0f, 1.0f / 3.0f})
+      p = p * s2 + c;
+    return 2.0f * s * (p * s2 + 1.0f);
+  };
+  for (float e = std::numeric_limits<float>::min(); e < 1e-8f; e *= 1.01f)
+    REQUIRE(std::bit_cast<int32_t>(vecmath::log1p_unit(e)) == std::bit_cast<int32_t>(unclamped(e)));
+  CHECK(std::isnan(vecmath::log1p_unit(NAN)));
+  CHECK(vecmath::softplus(-50.0f) == vecmath::exp_nonpositive(-50.0f));  // log1p(e) = e here
 }
 
 TEST_CASE("ops exp, sigmoid, softplus, log_sigmoid: within a few ulp of libm in double") {

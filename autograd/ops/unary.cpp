@@ -16,20 +16,6 @@ namespace {
 // dL/dx from (dL/dy, x, y), in ops.
 using Derivative = Tensor (*)(const Tensor& gy, const Tensor& x, const Tensor& y);
 
-// f(begin, end) over consecutive blocks of [0, n), in parallel when n is large: for the
-// array kernels of vecmath.h, each compiled at the processor's width.
-template <typename F>
-void for_each_block(int64_t n, F f) {
-  constexpr int64_t kBlock = 4096;
-  if (n < kernels::kParallelMin) {
-    if (n > 0) f(int64_t(0), n);
-    return;
-  }
-  const int64_t blocks = (n + kBlock - 1) / kBlock;
-#pragma omp parallel for schedule(static)
-  for (int64_t b = 0; b < blocks; ++b) f(b * kBlock, std::min(n, (b + 1) * kBlock));
-}
-
 // f is y = f(x) per element, or an array kernel f(x, y, n) (vecmath.h's, at full width).
 template <typename F>
 Tensor unary(const char* op, const Tensor& x, F f, Derivative d) {
@@ -37,7 +23,7 @@ Tensor unary(const char* op, const Tensor& x, F f, Derivative d) {
   const float* px = x.data();
   float* py = y.data();
   if constexpr (std::is_invocable_v<F, const float*, float*, int64_t>)
-    for_each_block(x.numel(), [&](int64_t b, int64_t e) { f(px + b, py + b, e - b); });
+    kernels::for_each_block(x.numel(), [&](int64_t b, int64_t e) { f(px + b, py + b, e - b); });
   else
     kernels::for_each_index(x.numel(), [&](int64_t i) { py[i] = f(px[i]); });
   return record(op, y, {x}, [d](const Tensor& gy, const Inputs& in, Grads& g) {
@@ -80,7 +66,7 @@ Tensor sqrt(const Tensor& x) {
 // that NaN passes through (NaN < 0 is false): a diverged run must not be silently repaired.
 Tensor relu(const Tensor& x) {
   return unary(
-      "relu", x, [](float v) { return v < 0 ? 0.0f : v; },
+      "relu", x, vecmath::relu_array,
       [](const Tensor& gy, const Tensor& x, const Tensor&) { return step_mask(gy, x, 0.0f); });
 }
 // sigmoid: y = 1 / (1 + e^-x);  dL/dx = gy * y (1 - y)
@@ -114,7 +100,9 @@ Tensor step_mask(const Tensor& gy, const Tensor& x, float t) {
   Tensor y = Tensor::empty(x.shape());
   const float *pg = gy.data(), *px = x.data();
   float* py = y.data();
-  kernels::for_each_index(x.numel(), [&](int64_t i) { py[i] = px[i] > t ? pg[i] : 0.0f; });
+  kernels::for_each_block(x.numel(), [&](int64_t b, int64_t e) {
+    vecmath::step_mask_array(pg + b, px + b, t, py + b, e - b);
+  });
   return record("step_mask", y, {gy, x}, [t](const Tensor& gg, const Inputs& in, Grads& g) {
     g.add(0, step_mask(gg, in[1], t));
   });
