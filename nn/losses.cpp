@@ -67,14 +67,15 @@ double ordered_block_sum(int64_t n, F block_sum) {
 
 Tensor signed_log_sigmoid_loss(const Tensor& logits, const Tensor& signs, Reduction reduction,
                                const Tensor& weights) {
-  check(logits.dim() == 1 && signs.shape() == logits.shape(),
-        "signed_log_sigmoid_loss: expected logits and signs of one shape [T], got ",
-        logits.shape_str(), " and ", signs.shape_str());
+  if (!(logits.dim() == 1 && signs.shape() == logits.shape()))  // no shape strings per call
+    fail("signed_log_sigmoid_loss: expected logits and signs of one shape [T], got ",
+         logits.shape_str(), " and ", signs.shape_str());
   check(!signs.requires_grad(), "signed_log_sigmoid_loss: the signs are constants");
   const Tensor terms = log_sigmoid(mul(logits, signs));
   if (!weights.defined()) return neg(reduce(terms, reduction));
-  check(weights.shape() == logits.shape(), "signed_log_sigmoid_loss: weights must be [",
-        logits.numel(), "] like the logits, got ", weights.shape_str());
+  if (weights.shape() != logits.shape())
+    fail("signed_log_sigmoid_loss: weights must be [", logits.numel(), "] like the logits, got ",
+         weights.shape_str());
   check(!weights.requires_grad(), "signed_log_sigmoid_loss: the weights are constants");
   double total = 0;
   const float* w = weights.data();
