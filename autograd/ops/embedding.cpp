@@ -67,15 +67,16 @@ VGRAD_WIDE float dot(const float* x, const float* y, int64_t d) {
 // destination is held in a 64-float register block across the terms (not loaded and stored
 // per term); each element sums in the same order as a plain loop would, so block size and
 // clone do not change the bits.
+// x's row for other[t] is x_rows[other[t]] when x_rows is given (a table read in place).
 VGRAD_WIDE void scatter_row(float* dst, const int32_t* terms, int64_t count, const int32_t* other,
-                            const float* w, const float* x, int64_t d) {
+                            const int64_t* x_rows, const float* w, const float* x, int64_t d) {
   int64_t c0 = 0;
   for (; c0 + 64 <= d; c0 += 64) {
     V16 a0 = {}, a1 = {}, a2 = {}, a3 = {};
     for (int64_t k = 0; k < count; ++k) {
       const int32_t t = terms[k];
       const float wt = w[t];
-      const float* src = x + (int64_t)other[t] * d + c0;
+      const float* src = x + (x_rows ? x_rows[other[t]] : (int64_t)other[t]) * d + c0;
       V16 s0, s1, s2, s3;
       load16(s0, src), load16(s1, src + 16), load16(s2, src + 32), load16(s3, src + 48);
       a0 += wt * s0, a1 += wt * s1, a2 += wt * s2, a3 += wt * s3;
@@ -88,7 +89,7 @@ VGRAD_WIDE void scatter_row(float* dst, const int32_t* terms, int64_t count, con
   for (int64_t k = 0; k < count; ++k) {
     const int32_t t = terms[k];
     const float wt = w[t];
-    const float* src = x + (int64_t)other[t] * d;
+    const float* src = x + (x_rows ? x_rows[other[t]] : (int64_t)other[t]) * d;
     for (int64_t c = c0; c < d; ++c) dst[c] += wt * src[c];
   }
 }
@@ -96,18 +97,37 @@ VGRAD_WIDE void scatter_row(float* dst, const int32_t* terms, int64_t count, con
 // Counting sort of term numbers by row: ptr (rows + 1) and terms, t ascending within a row.
 void group_by_row(const std::vector<int32_t>& row_of, int64_t rows, std::vector<int64_t>& ptr,
                   std::vector<int32_t>& terms) {
-  ptr.assign(rows + 1, 0);
-  for (int32_t r : row_of) ptr[r + 1]++;
-  for (int64_t r = 0; r < rows; ++r) ptr[r + 1] += ptr[r];
+  // ptr[r + 1] serves as row r's next slot while filling (no second array per call): it ends
+  // at row r's end, which is where row r + 1 begins.
+  ptr.assign(rows + 2, 0);
+  for (int32_t r : row_of) ptr[r + 2]++;
+  for (int64_t r = 0; r < rows; ++r) ptr[r + 2] += ptr[r + 1];
   terms.resize(row_of.size());
-  std::vector<int64_t> next(ptr.begin(), ptr.end() - 1);
-  for (size_t t = 0; t < row_of.size(); ++t) terms[next[row_of[t]]++] = (int32_t)t;
+  for (size_t t = 0; t < row_of.size(); ++t) terms[ptr[row_of[t] + 1]++] = (int32_t)t;
+  ptr.pop_back();
 }
 
-void check_table(const char* op, const char* name, const Tensor& t, int64_t rows) {
+// A side's table: [rows, D], or with a lookup, any [N, D] and `lookup` rows < N, one per row.
+void check_table(const char* op, const char* name, const Tensor& t, int64_t rows,
+                 const RowIndex& lookup) {
   // `if`, not check(): check's arguments (a shape string) would be built on every call.
-  if (!(t.dim() == 2 && t.rows() == rows))
-    fail(op, ": ", name, " must be [", rows, ", D] for these pairs, got ", t.shape_str());
+  if (!lookup) {
+    if (!(t.dim() == 2 && t.rows() == rows))
+      fail(op, ": ", name, " must be [", rows, ", D] for these pairs, got ", t.shape_str());
+    return;
+  }
+  if (t.dim() != 2) fail(op, ": ", name, " must be a table [N, D], got ", t.shape_str());
+  check((int64_t)lookup->size() == rows, op, ": ", name, "'s lookup has ", lookup->size(),
+        " rows, expected ", rows, " (one per row of the pairs' side)");
+  check_rows(op, *lookup, t.rows());
+}
+
+// The gradient of a table read through `lookup` (row-sparse into a leaf) or directly.
+void add_table_grad(Grads& g, size_t i, const RowIndex& lookup, const Tensor& rows_grad) {
+  if (lookup)
+    g.add_rows(i, lookup, rows_grad);
+  else
+    g.add(i, rows_grad);
 }
 
 }  // namespace
@@ -179,51 +199,65 @@ std::shared_ptr<const Pairs> Pairs::make(int64_t rows_a, int64_t rows_b, std::ve
   return p;
 }
 
-// pair_dot: y[t] = A[a_t] . B[b_t];  dA = pair_scatter(dy, B, a-side), dB = pair_scatter(dy, A,
-// b-side)
-Tensor pair_dot(const Tensor& a, const Tensor& b, const PairsPtr& pairs) {
-  check_table("pair_dot", "A", a, pairs->rows_a);
-  check_table("pair_dot", "B", b, pairs->rows_b);
+// pair_dot: y[t] = A[a_t] . B[b_t] (with lookups: A[a_rows[a_t]] . B[b_rows[b_t]]);
+//   dA = pair_scatter(dy, B, a-side) (with a lookup: its rows added to A's a_rows), dB likewise
+Tensor pair_dot(const Tensor& a, const Tensor& b, const PairsPtr& pairs, const RowIndex& a_rows,
+                const RowIndex& b_rows) {
+  check_table("pair_dot", "A", a, pairs->rows_a, a_rows);
+  check_table("pair_dot", "B", b, pairs->rows_b, b_rows);
   if (a.cols() != b.cols())
     fail("pair_dot: A ", a.shape_str(), " and B ", b.shape_str(), " differ in width");
   const int64_t t_count = pairs->size(), d = a.cols();
   Tensor y = Tensor::empty({t_count});
   const float *pa = a.data(), *pb = b.data();
   const int32_t *ia = pairs->a.data(), *ib = pairs->b.data();
+  const int64_t* ra = a_rows ? a_rows->data() : nullptr;
+  const int64_t* rb = b_rows ? b_rows->data() : nullptr;
   float* py = y.data();
 #pragma omp parallel for schedule(static) if (t_count * d >= kernels::kParallelMin)
   for (int64_t t = 0; t < t_count; ++t)
-    py[t] = dot(pa + (int64_t)ia[t] * d, pb + (int64_t)ib[t] * d, d);
-  return record("pair_dot", y, {a, b}, [pairs](const Tensor& gy, const Inputs& in, Grads& g) {
-    if (g.wants(0)) g.add(0, pair_scatter(gy, in[1], pairs, PairSide::a));
-    if (g.wants(1)) g.add(1, pair_scatter(gy, in[0], pairs, PairSide::b));
+    py[t] = dot(pa + (ra ? ra[ia[t]] : (int64_t)ia[t]) * d,
+                pb + (rb ? rb[ib[t]] : (int64_t)ib[t]) * d, d);
+  return record("pair_dot", y, {a, b},
+                [pairs, a_rows, b_rows](const Tensor& gy, const Inputs& in, Grads& g) {
+    if (g.wants(0))
+      add_table_grad(g, 0, a_rows, pair_scatter(gy, in[1], pairs, PairSide::a, b_rows));
+    if (g.wants(1))
+      add_table_grad(g, 1, b_rows, pair_scatter(gy, in[0], pairs, PairSide::b, a_rows));
   });
 }
 
-// Onto side a: Y[r] = sum_{t: a_t = r} w_t X[b_t]  (side b: swap a and b).
-//   dw_t = dY[a_t] . X[b_t] = pair_dot(dY, X);   dX = pair_scatter(w, dY) onto the other side
-Tensor pair_scatter(const Tensor& w, const Tensor& x, const PairsPtr& pairs, PairSide side) {
+// Onto side a: Y[r] = sum_{t: a_t = r} w_t X[b_t]  (side b: swap a and b; with a lookup,
+// X[x_rows[b_t]]).  dw_t = dY[a_t] . X[b_t] = pair_dot(dY, X);  dX = pair_scatter(w, dY) onto
+// the other side (with a lookup: those rows added to X's x_rows)
+Tensor pair_scatter(const Tensor& w, const Tensor& x, const PairsPtr& pairs, PairSide side,
+                    const RowIndex& x_rows) {
   const bool onto_a = side == PairSide::a;
   const int64_t out_rows = onto_a ? pairs->rows_a : pairs->rows_b;
   if (!(w.dim() == 1 && w.numel() == pairs->size()))
     fail("pair_scatter: weights must be [", pairs->size(), "] (one per pair), got ",
          w.shape_str());
-  check_table("pair_scatter", "X", x, onto_a ? pairs->rows_b : pairs->rows_a);
+  check_table("pair_scatter", "X", x, onto_a ? pairs->rows_b : pairs->rows_a, x_rows);
   const int64_t d = x.cols();
   Tensor y = Tensor::empty({out_rows, d});
   const std::vector<int64_t>& ptr = onto_a ? pairs->a_ptr : pairs->b_ptr;
   const int32_t* terms = (onto_a ? pairs->a_terms : pairs->b_terms).data();
   const int32_t* other = (onto_a ? pairs->b : pairs->a).data();
+  const int64_t* xr = x_rows ? x_rows->data() : nullptr;
   const float *pw = w.data(), *px = x.data();
   float* py = y.data();
   // One output row per iteration, its terms in ascending t: the same sums on any thread count.
 #pragma omp parallel for schedule(dynamic, 64) if (pairs->size() * d >= kernels::kParallelMin)
   for (int64_t r = 0; r < out_rows; ++r)
-    scatter_row(py + r * d, terms + ptr[r], ptr[r + 1] - ptr[r], other, pw, px, d);
+    scatter_row(py + r * d, terms + ptr[r], ptr[r + 1] - ptr[r], other, xr, pw, px, d);
   return record("pair_scatter", y, {w, x},
-                [pairs, onto_a](const Tensor& gy, const Inputs& in, Grads& g) {
-    if (g.wants(0)) g.add(0, onto_a ? pair_dot(gy, in[1], pairs) : pair_dot(in[1], gy, pairs));
-    if (g.wants(1)) g.add(1, pair_scatter(in[0], gy, pairs, onto_a ? PairSide::b : PairSide::a));
+                [pairs, onto_a, x_rows](const Tensor& gy, const Inputs& in, Grads& g) {
+    if (g.wants(0))
+      g.add(0, onto_a ? pair_dot(gy, in[1], pairs, nullptr, x_rows)
+                      : pair_dot(in[1], gy, pairs, x_rows, nullptr));
+    if (g.wants(1))
+      add_table_grad(g, 1, x_rows,
+                     pair_scatter(in[0], gy, pairs, onto_a ? PairSide::b : PairSide::a));
   });
 }
 
