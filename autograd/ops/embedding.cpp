@@ -249,8 +249,7 @@ Tensor pair_scatter(const Tensor& w, const Tensor& x, const PairsPtr& pairs, Pai
   const bool onto_a = side == PairSide::a;
   const int64_t out_rows = onto_a ? pairs->rows_a : pairs->rows_b;
   if (!(w.dim() == 1 && w.numel() == pairs->size()))
-    fail("pair_scatter: weights must be [", pairs->size(), "] (one per pair), got ",
-         w.shape_str());
+    fail("pair_scatter: weights must be [", pairs->size(), "] (one per pair), got ", w.shape_str());
   check_table("pair_scatter", "X", x, onto_a ? pairs->rows_b : pairs->rows_a, x_rows);
   const int64_t d = x.cols();
   Tensor y = Tensor::empty({out_rows, d});
