@@ -97,28 +97,12 @@ VGRAD_WIDE void scatter_row(float* dst, const int32_t* terms, int64_t count, con
 // Counting sort of term numbers by row: ptr (rows + 1) and terms, t ascending within a row.
 void group_by_row(const std::vector<int32_t>& row_of, int64_t rows, std::vector<int64_t>& ptr,
                   std::vector<int32_t>& terms) {
-  // ptr[r + 1] serves as row r's next slot while filling (no second array per call): it ends
-  // at row r's end, which is where row r + 1 begins. Runs of one row (a skip-gram centre's
-  // terms are contiguous) are counted and placed as a whole: one counter update per run, not
-  // a chain of read-modify-writes to the same counter, one per term.
-  ptr.assign(rows + 2, 0);
-  const int32_t* row = row_of.data();
-  const int64_t n = (int64_t)row_of.size();
-  auto run_end = [&](int64_t t) {
-    int64_t e = t + 1;
-    while (e < n && row[e] == row[t]) ++e;
-    return e;
-  };
-  for (int64_t t = 0, e; t < n; t = e) e = run_end(t), ptr[row[t] + 2] += e - t;
-  for (int64_t r = 0; r < rows; ++r) ptr[r + 2] += ptr[r + 1];
-  terms.resize(n);
-  for (int64_t t = 0, e; t < n; t = e) {
-    e = run_end(t);
-    int64_t& next = ptr[row[t] + 1];
-    for (int64_t k = t; k < e; ++k) terms[next + (k - t)] = (int32_t)k;
-    next += e - t;
-  }
-  ptr.pop_back();
+  ptr.assign(rows + 1, 0);
+  for (int32_t r : row_of) ptr[r + 1]++;
+  for (int64_t r = 0; r < rows; ++r) ptr[r + 1] += ptr[r];
+  terms.resize(row_of.size());
+  std::vector<int64_t> next(ptr.begin(), ptr.end() - 1);
+  for (size_t t = 0; t < row_of.size(); ++t) terms[next[row_of[t]]++] = (int32_t)t;
 }
 
 // A side's table: [rows, D], or with a lookup, any [N, D] and `lookup` rows < N, one per row.
