@@ -257,6 +257,27 @@ std::vector<GradcheckCase> op_gradcheck_cases() {
                        const PairsPtr p = pairs();
                        return {[=] { return pair_scatter(w, x, p, side); }, {w, x}};
                      }});
+  // The same pairs read through lookups into larger tables (row 1 of A's table looked up
+  // twice, rows of B's table in no lookup): row-sparse gradients into the leaves.
+  auto look = [](std::vector<int64_t> r) {
+    return std::make_shared<const std::vector<int64_t>>(std::move(r));
+  };
+  const RowIndex look_a = look({4, 1, 1}), look_b = look({5, 0, 3, 2});
+  cases.push_back({"pair_dot (lookups into both tables)", [=](Rng& rng) -> Made {
+                     Tensor a = gradcheck_leaf({5, 5}, rng), b = gradcheck_leaf({6, 5}, rng);
+                     const PairsPtr p = pairs();
+                     return {[=] { return pair_dot(a, b, p, look_a, look_b); }, {a, b}};
+                   }});
+  for (PairSide side : {PairSide::a, PairSide::b})
+    cases.push_back({side == PairSide::a ? "pair_scatter (onto A, X by lookup)"
+                                         : "pair_scatter (onto B, X by lookup)",
+                     [=](Rng& rng) -> Made {
+                       Tensor w = gradcheck_leaf({6}, rng);
+                       Tensor x = gradcheck_leaf({side == PairSide::a ? 6 : 5, 5}, rng);
+                       const PairsPtr p = pairs();
+                       const RowIndex xr = side == PairSide::a ? look_b : look_a;
+                       return {[=] { return pair_scatter(w, x, p, side, xr); }, {w, x}};
+                     }});
   for (bool ta : {false, true})
     for (bool tb : {false, true}) {
       std::string name = cat("matmul", ta ? " A^T" : " A", tb ? " B^T" : " B");

@@ -123,11 +123,17 @@ enum class PairSide { a, b };
 
 // pair_dot: y[t] = A[a_t] . B[b_t], [T].  dA[r] = sum_{t: a_t = r} dy_t B[b_t] (a
 // pair_scatter), and dB likewise: the op and its adjoint are each other's derivatives.
-Tensor pair_dot(const Tensor& a, const Tensor& b, const PairsPtr& pairs);
+// With a lookup for a side (a_rows: NA table rows), that side's row r is A[a_rows[r]] of any
+// table A [N, D], read in place: pair_dot(A, B, p, ra, rb) is pair_dot(embedding(A, ra),
+// embedding(B, rb), p) to the bit, gradients too (row-sparse into a leaf), without copying the
+// looked-up rows forward or back (DeepWalk's step).
+Tensor pair_dot(const Tensor& a, const Tensor& b, const PairsPtr& pairs,
+                const RowIndex& a_rows = nullptr, const RowIndex& b_rows = nullptr);
 // pair_scatter onto side a: Y [NA, D], Y[r] = sum_{t: a_t = r} w_t X[b_t] with w [T] and
 // X [NB, D] (side b: the roles swap).  dw_t = dY[a_t] . X[b_t] (a pair_dot), dX = the
-// scatter of w dY onto the other side.
-Tensor pair_scatter(const Tensor& w, const Tensor& x, const PairsPtr& pairs, PairSide side);
+// scatter of w dY onto the other side. With x_rows, X's row r is X[x_rows[r]] as in pair_dot.
+Tensor pair_scatter(const Tensor& w, const Tensor& x, const PairsPtr& pairs, PairSide side,
+                    const RowIndex& x_rows = nullptr);
 
 // Operator sugar for readable model code.
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }

@@ -23,7 +23,12 @@ void merge_row_sparse(std::shared_ptr<RowSparse>& slot, const std::vector<int64_
   if (!slot && strictly_increasing(rows)) {
     slot = std::make_shared<RowSparse>();
     slot->rows = rows;
-    slot->values = values.clone().impl_ptr();
+    // A gradient nobody else holds (the backward sweep hands its last reference to the
+    // embedding's closure) is kept as it is, as accumulate_into keeps a lone dense gradient:
+    // no copy of the [B, D] rows each step.
+    const bool alone = values.impl_ptr().use_count() == 1 && values.impl().data.use_count() == 1 &&
+                       !values.impl().node && !values.impl().requires_grad;
+    slot->values = alone ? values.impl_ptr() : values.clone().impl_ptr();
     return;
   }
   // All contributions in arrival order: the slot's rows first, then the new ones.

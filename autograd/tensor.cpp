@@ -60,12 +60,14 @@ TensorImpl& Tensor::impl() const {
 int64_t Tensor::size(int64_t axis) const {
   const int64_t d = dim();
   const int64_t a = axis < 0 ? axis + d : axis;
-  check(a >= 0 && a < d, "tensor: axis ", axis, " out of range for shape ", shape_str());
+  // `if`, not check(): rows() and cols() come here, and check's arguments (a shape string,
+  // a malloc) would be built on every call, many times per training step.
+  if (!(a >= 0 && a < d)) fail("tensor: axis ", axis, " out of range for shape ", shape_str());
   return shape()[a];
 }
 
 float Tensor::item() const {
-  check(numel() == 1, "item: expected a single value, got shape ", shape_str());
+  if (numel() != 1) fail("item: expected a single value, got shape ", shape_str());
   return at(0);
 }
 

@@ -245,12 +245,15 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
       if (terms == 0) continue;
       const int64_t unique = (int64_t)a.size();
       const PairsPtr pairs = Pairs::make(groups, (int64_t)ctx.rows.size(), a, b);
-      const Tensor u = model.node().forward(centre_rows);
-      const Tensor v = model.context().forward(ctx.rows);
+      // The two tables' rows are read in place (pair_dot's lookups), not copied per step: the
+      // same dot products and row-sparse gradients as pair_dot of two embedding lookups.
+      const RowIndex u_rows = std::make_shared<const std::vector<int64_t>>(centre_rows);
+      const RowIndex v_rows = std::make_shared<const std::vector<int64_t>>(ctx.rows);
       const Tensor signs = Tensor::from({unique}, sign);
       const Tensor weights = Tensor::from({unique}, weight);
-      const Tensor loss =
-          signed_log_sigmoid_loss(pair_dot(u, v, pairs), signs, Reduction::sum, weights);
+      const Tensor dots =
+          pair_dot(model.node().table(), model.context().table(), pairs, u_rows, v_rows);
+      const Tensor loss = signed_log_sigmoid_loss(dots, signs, Reduction::sum, weights);
       if (sgd) sgd->options().lr = c.lr * std::max(1e-4, 1.0 - (double)done / (double)total);
       loss_sum +=
           descend(loss, model, *opt,

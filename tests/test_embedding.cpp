@@ -144,3 +144,51 @@ TEST_CASE("optim: a parameter with dense and row-sparse gradients steps on their
   opt.step();
   CHECK(table.to_vector() == std::vector<float>{-1, -1, -1, -1, -2, -2});
 }
+
+TEST_CASE("pair_dot with lookups: pair_dot of two embedding lookups to the bit, gradients too") {
+  Rng rng(8);
+  const int64_t d = 37;  // not a multiple of 32 or 64: the kernels' tails run too
+  Tensor a = rand_uniform({9, d}, rng, -1, 1, true), b = rand_uniform({12, d}, rng, -1, 1, true);
+  const PairsPtr p = Pairs::make(3, 4, {0, 1, 0, 2, 2, 0, 1}, {1, 0, 1, 2, 0, 3, 3});
+  for (bool repeated : {false, true}) {
+    CAPTURE(repeated);
+    const std::vector<int64_t> ra = repeated ? std::vector<int64_t>{7, 2, 7} : std::vector<int64_t>{2, 5, 7};
+    const std::vector<int64_t> rb = {11, 0, 4, 6};
+    auto ia = std::make_shared<const std::vector<int64_t>>(ra);
+    auto ib = std::make_shared<const std::vector<int64_t>>(rb);
+    Tensor w = rand_uniform({p->size()}, rng, -1, 1);
+    Tensor looked = pair_dot(embedding(a, ra), embedding(b, rb), p);
+    sum(mul(looked, w)).backward();
+    const RowSparse ga = *a.sparse_grad(), gb = *b.sparse_grad();
+    a.zero_grad(), b.zero_grad();
+    Tensor direct = pair_dot(a, b, p, ia, ib);
+    CHECK(same_bits(direct.data(), looked.data(), p->size()));
+    sum(mul(direct, w)).backward();
+    REQUIRE(a.sparse_grad() != nullptr);
+    REQUIRE(b.sparse_grad() != nullptr);
+    CHECK_FALSE(a.grad().defined());  // read in place, still row-sparse: O(rows touched)
+    CHECK(a.sparse_grad()->rows == ga.rows);
+    CHECK(b.sparse_grad()->rows == gb.rows);
+    CHECK(same_bits(a.sparse_grad()->values->data->data(), ga.values->data->data(), (int64_t)ga.rows.size() * d));
+    CHECK(same_bits(b.sparse_grad()->values->data->data(), gb.values->data->data(), (int64_t)gb.rows.size() * d));
+    a.zero_grad(), b.zero_grad();
+    // pair_scatter through a lookup equals the scatter of the looked-up rows.
+    Tensor s1 = pair_scatter(w, embedding(b, rb), p, PairSide::a);
+    Tensor s2 = pair_scatter(w, b, p, PairSide::a, ib);
+    CHECK(same_bits(s1.data(), s2.data(), s1.numel()));
+  }
+}
+
+TEST_CASE("pair_dot with lookups: a lookup of the wrong length or out of range is refused") {
+  Tensor a = Tensor::zeros({5, 2}, true), b = Tensor::zeros({4, 2}, true);
+  const PairsPtr p = Pairs::make(2, 2, {0, 1}, {1, 0});
+  auto rows = [](std::vector<int64_t> r) { return std::make_shared<const std::vector<int64_t>>(r); };
+  CHECK_THROWS_WITH_AS(pair_dot(a, b, p, rows({0, 1, 2}), rows({0, 1})),
+                       "pair_dot: A's lookup has 3 rows, expected 2 (one per row of the pairs' side)",
+                       Error);
+  CHECK_THROWS_WITH_AS(pair_dot(a, b, p, rows({0, 1}), rows({0, 4})),
+                       "pair_dot: index 4 at position 1 is out of range for a table of 4 rows", Error);
+  CHECK_THROWS_WITH_AS(pair_scatter(Tensor::zeros({2}), b, p, PairSide::a, rows({3})),
+                       "pair_scatter: X's lookup has 1 rows, expected 2 (one per row of the pairs' side)",
+                       Error);
+}

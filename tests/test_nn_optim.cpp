@@ -49,6 +49,32 @@ TEST_CASE("Adam: two steps match the update computed by hand") {
   CHECK(opt.steps(0) == 2);
 }
 
+TEST_CASE("Adam: from step 16628 on, sqrt(1 - 0.999^t) is 1.0f and the step is unchanged to the bit") {
+  // p -= lr_t m / (sqrt(v) / bias2_sqrt + eps), lr_t = (float)(lr / (1 - b1^t)) and bias2_sqrt
+  // = (float)sqrt(1 - b2^t); the kernel skips the division once bias2_sqrt is 1.0f.
+  Tensor p = Tensor::from({3}, {1, -2, 0.5f}, true);
+  Adam opt({p}, {.lr = 0.001});
+  int checked_before = 0, checked_after = 0;
+  for (int t = 1; t <= 16700; ++t) {
+    const std::vector<float> before = p.to_vector();
+    step(opt, p, t % 3 ? 0.7f : -1.3f);
+    if (!(t <= 3 || (t >= 16600 && t % 7 == 0))) continue;
+    Checkpoint ckpt;
+    opt.save_to(ckpt, "o.");
+    const Tensor &m = *ckpt.find("o.0.exp_avg"), &v = *ckpt.find("o.0.exp_avg_sq");
+    const float step_size = (float)(0.001 / (1.0 - std::pow(0.9, (double)t)));
+    const float bias2_sqrt = (float)std::sqrt(1.0 - std::pow(0.999, (double)t));
+    CHECK((bias2_sqrt == 1.0f) == (t >= 16628));
+    (bias2_sqrt == 1.0f ? checked_after : checked_before)++;
+    for (int64_t k = 0; k < 3; ++k) {
+      const float expect = before[k] - step_size * m.at(k) / (std::sqrt(v.at(k)) / bias2_sqrt + 1e-8f);
+      CHECK(p.at(k) == expect);
+    }
+  }
+  CHECK(checked_before > 3);
+  CHECK(checked_after > 3);
+}
+
 TEST_CASE("Adam: weight decay is added to the gradient (L2, not AdamW)") {
   // L = 3 sum(p), wd 0.5: g = 3 + 0.5 p. lr 0.01.
   // Step 1: g = (3.5, 2.0): p -= 0.01 sign(g): p = (0.99, -2.01).

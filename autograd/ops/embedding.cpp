@@ -42,6 +42,18 @@ VGRAD_WIDE float dot(const float* x, const float* y, int64_t d) {
     acc0 += x0 * y0;
     acc1 += x1 * y1;
   }
+  if (c == d) {  // the usual width (a multiple of 32): the same halving tree in registers
+    typedef float V8 __attribute__((vector_size(32)));
+    typedef float V4 __attribute__((vector_size(16)));
+    const V16 s = acc0 + acc1;  // lane[j] += lane[j + 16]
+    V8 lo8, hi8;
+    std::memcpy(&lo8, &s, sizeof lo8), std::memcpy(&hi8, (const char*)&s + sizeof lo8, sizeof hi8);
+    const V8 h = lo8 + hi8;  // lane[j] += lane[j + 8]
+    V4 lo4, hi4;
+    std::memcpy(&lo4, &h, sizeof lo4), std::memcpy(&hi4, (const char*)&h + sizeof lo4, sizeof hi4);
+    const V4 q = lo4 + hi4;  // lane[j] += lane[j + 4]
+    return (q[0] + q[2]) + (q[1] + q[3]);
+  }
   float lane[32];
   std::memcpy(lane, &acc0, sizeof acc0);
   std::memcpy(lane + 16, &acc1, sizeof acc1);
@@ -55,15 +67,16 @@ VGRAD_WIDE float dot(const float* x, const float* y, int64_t d) {
 // destination is held in a 64-float register block across the terms (not loaded and stored
 // per term); each element sums in the same order as a plain loop would, so block size and
 // clone do not change the bits.
+// x's row for other[t] is x_rows[other[t]] when x_rows is given (a table read in place).
 VGRAD_WIDE void scatter_row(float* dst, const int32_t* terms, int64_t count, const int32_t* other,
-                            const float* w, const float* x, int64_t d) {
+                            const int64_t* x_rows, const float* w, const float* x, int64_t d) {
   int64_t c0 = 0;
   for (; c0 + 64 <= d; c0 += 64) {
     V16 a0 = {}, a1 = {}, a2 = {}, a3 = {};
     for (int64_t k = 0; k < count; ++k) {
       const int32_t t = terms[k];
       const float wt = w[t];
-      const float* src = x + (int64_t)other[t] * d + c0;
+      const float* src = x + (x_rows ? x_rows[other[t]] : (int64_t)other[t]) * d + c0;
       V16 s0, s1, s2, s3;
       load16(s0, src), load16(s1, src + 16), load16(s2, src + 32), load16(s3, src + 48);
       a0 += wt * s0, a1 += wt * s1, a2 += wt * s2, a3 += wt * s3;
@@ -76,7 +89,7 @@ VGRAD_WIDE void scatter_row(float* dst, const int32_t* terms, int64_t count, con
   for (int64_t k = 0; k < count; ++k) {
     const int32_t t = terms[k];
     const float wt = w[t];
-    const float* src = x + (int64_t)other[t] * d;
+    const float* src = x + (x_rows ? x_rows[other[t]] : (int64_t)other[t]) * d;
     for (int64_t c = c0; c < d; ++c) dst[c] += wt * src[c];
   }
 }
@@ -92,9 +105,27 @@ void group_by_row(const std::vector<int32_t>& row_of, int64_t rows, std::vector<
   for (size_t t = 0; t < row_of.size(); ++t) terms[next[row_of[t]]++] = (int32_t)t;
 }
 
-void check_table(const char* op, const char* name, const Tensor& t, int64_t rows) {
-  check(t.dim() == 2 && t.rows() == rows, op, ": ", name, " must be [", rows,
-        ", D] for these pairs, got ", t.shape_str());
+// A side's table: [rows, D], or with a lookup, any [N, D] and `lookup` rows < N, one per row.
+void check_table(const char* op, const char* name, const Tensor& t, int64_t rows,
+                 const RowIndex& lookup) {
+  // `if`, not check(): check's arguments (a shape string) would be built on every call.
+  if (!lookup) {
+    if (!(t.dim() == 2 && t.rows() == rows))
+      fail(op, ": ", name, " must be [", rows, ", D] for these pairs, got ", t.shape_str());
+    return;
+  }
+  if (t.dim() != 2) fail(op, ": ", name, " must be a table [N, D], got ", t.shape_str());
+  check((int64_t)lookup->size() == rows, op, ": ", name, "'s lookup has ", lookup->size(),
+        " rows, expected ", rows, " (one per row of the pairs' side)");
+  check_rows(op, *lookup, t.rows());
+}
+
+// The gradient of a table read through `lookup` (row-sparse into a leaf) or directly.
+void add_table_grad(Grads& g, size_t i, const RowIndex& lookup, const Tensor& rows_grad) {
+  if (lookup)
+    g.add_rows(i, lookup, rows_grad);
+  else
+    g.add(i, rows_grad);
 }
 
 }  // namespace
@@ -105,7 +136,7 @@ Tensor embedding(const Tensor& table, std::vector<int64_t> rows) {
 
 // embedding: Y[k] = table[rows[k]];  dtable[rows[k]] += dY[k]
 Tensor embedding(const Tensor& table, const RowIndex& rows) {
-  check(table.dim() == 2, "embedding: the table must be [N, D], got ", table.shape_str());
+  if (table.dim() != 2) fail("embedding: the table must be [N, D], got ", table.shape_str());
   check_rows("embedding", *rows, table.rows());
   const int64_t b = (int64_t)rows->size(), d = table.cols();
   Tensor y = Tensor::empty({b, d});
@@ -166,50 +197,64 @@ std::shared_ptr<const Pairs> Pairs::make(int64_t rows_a, int64_t rows_b, std::ve
   return p;
 }
 
-// pair_dot: y[t] = A[a_t] . B[b_t];  dA = pair_scatter(dy, B, a-side), dB = pair_scatter(dy, A,
-// b-side)
-Tensor pair_dot(const Tensor& a, const Tensor& b, const PairsPtr& pairs) {
-  check_table("pair_dot", "A", a, pairs->rows_a);
-  check_table("pair_dot", "B", b, pairs->rows_b);
-  check(a.cols() == b.cols(), "pair_dot: A ", a.shape_str(), " and B ", b.shape_str(),
-        " differ in width");
+// pair_dot: y[t] = A[a_t] . B[b_t] (with lookups: A[a_rows[a_t]] . B[b_rows[b_t]]);
+//   dA = pair_scatter(dy, B, a-side) (with a lookup: its rows added to A's a_rows), dB likewise
+Tensor pair_dot(const Tensor& a, const Tensor& b, const PairsPtr& pairs, const RowIndex& a_rows,
+                const RowIndex& b_rows) {
+  check_table("pair_dot", "A", a, pairs->rows_a, a_rows);
+  check_table("pair_dot", "B", b, pairs->rows_b, b_rows);
+  if (a.cols() != b.cols())
+    fail("pair_dot: A ", a.shape_str(), " and B ", b.shape_str(), " differ in width");
   const int64_t t_count = pairs->size(), d = a.cols();
   Tensor y = Tensor::empty({t_count});
   const float *pa = a.data(), *pb = b.data();
   const int32_t *ia = pairs->a.data(), *ib = pairs->b.data();
+  const int64_t* ra = a_rows ? a_rows->data() : nullptr;
+  const int64_t* rb = b_rows ? b_rows->data() : nullptr;
   float* py = y.data();
 #pragma omp parallel for schedule(static) if (t_count * d >= kernels::kParallelMin)
   for (int64_t t = 0; t < t_count; ++t)
-    py[t] = dot(pa + (int64_t)ia[t] * d, pb + (int64_t)ib[t] * d, d);
-  return record("pair_dot", y, {a, b}, [pairs](const Tensor& gy, const Inputs& in, Grads& g) {
-    if (g.wants(0)) g.add(0, pair_scatter(gy, in[1], pairs, PairSide::a));
-    if (g.wants(1)) g.add(1, pair_scatter(gy, in[0], pairs, PairSide::b));
+    py[t] = dot(pa + (ra ? ra[ia[t]] : (int64_t)ia[t]) * d,
+                pb + (rb ? rb[ib[t]] : (int64_t)ib[t]) * d, d);
+  return record("pair_dot", y, {a, b},
+                [pairs, a_rows, b_rows](const Tensor& gy, const Inputs& in, Grads& g) {
+    if (g.wants(0))
+      add_table_grad(g, 0, a_rows, pair_scatter(gy, in[1], pairs, PairSide::a, b_rows));
+    if (g.wants(1))
+      add_table_grad(g, 1, b_rows, pair_scatter(gy, in[0], pairs, PairSide::b, a_rows));
   });
 }
 
-// Onto side a: Y[r] = sum_{t: a_t = r} w_t X[b_t]  (side b: swap a and b).
-//   dw_t = dY[a_t] . X[b_t] = pair_dot(dY, X);   dX = pair_scatter(w, dY) onto the other side
-Tensor pair_scatter(const Tensor& w, const Tensor& x, const PairsPtr& pairs, PairSide side) {
+// Onto side a: Y[r] = sum_{t: a_t = r} w_t X[b_t]  (side b: swap a and b; with a lookup,
+// X[x_rows[b_t]]).  dw_t = dY[a_t] . X[b_t] = pair_dot(dY, X);  dX = pair_scatter(w, dY) onto
+// the other side (with a lookup: those rows added to X's x_rows)
+Tensor pair_scatter(const Tensor& w, const Tensor& x, const PairsPtr& pairs, PairSide side,
+                    const RowIndex& x_rows) {
   const bool onto_a = side == PairSide::a;
   const int64_t out_rows = onto_a ? pairs->rows_a : pairs->rows_b;
-  check(w.dim() == 1 && w.numel() == pairs->size(), "pair_scatter: weights must be [",
-        pairs->size(), "] (one per pair), got ", w.shape_str());
-  check_table("pair_scatter", "X", x, onto_a ? pairs->rows_b : pairs->rows_a);
+  if (!(w.dim() == 1 && w.numel() == pairs->size()))
+    fail("pair_scatter: weights must be [", pairs->size(), "] (one per pair), got ", w.shape_str());
+  check_table("pair_scatter", "X", x, onto_a ? pairs->rows_b : pairs->rows_a, x_rows);
   const int64_t d = x.cols();
   Tensor y = Tensor::empty({out_rows, d});
   const std::vector<int64_t>& ptr = onto_a ? pairs->a_ptr : pairs->b_ptr;
   const int32_t* terms = (onto_a ? pairs->a_terms : pairs->b_terms).data();
   const int32_t* other = (onto_a ? pairs->b : pairs->a).data();
+  const int64_t* xr = x_rows ? x_rows->data() : nullptr;
   const float *pw = w.data(), *px = x.data();
   float* py = y.data();
   // One output row per iteration, its terms in ascending t: the same sums on any thread count.
 #pragma omp parallel for schedule(dynamic, 64) if (pairs->size() * d >= kernels::kParallelMin)
   for (int64_t r = 0; r < out_rows; ++r)
-    scatter_row(py + r * d, terms + ptr[r], ptr[r + 1] - ptr[r], other, pw, px, d);
+    scatter_row(py + r * d, terms + ptr[r], ptr[r + 1] - ptr[r], other, xr, pw, px, d);
   return record("pair_scatter", y, {w, x},
-                [pairs, onto_a](const Tensor& gy, const Inputs& in, Grads& g) {
-    if (g.wants(0)) g.add(0, onto_a ? pair_dot(gy, in[1], pairs) : pair_dot(in[1], gy, pairs));
-    if (g.wants(1)) g.add(1, pair_scatter(in[0], gy, pairs, onto_a ? PairSide::b : PairSide::a));
+                [pairs, onto_a, x_rows](const Tensor& gy, const Inputs& in, Grads& g) {
+    if (g.wants(0))
+      g.add(0, onto_a ? pair_dot(gy, in[1], pairs, nullptr, x_rows)
+                      : pair_dot(in[1], gy, pairs, x_rows, nullptr));
+    if (g.wants(1))
+      add_table_grad(g, 1, x_rows,
+                     pair_scatter(in[0], gy, pairs, onto_a ? PairSide::b : PairSide::a));
   });
 }
 
