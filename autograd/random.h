@@ -13,7 +13,7 @@ class Rng {
   float uniform();          // [0, 1), 24 random bits
   double uniform_double();  // [0, 1), 53 random bits
   float uniform(float low, float high);
-  float normal();              // N(0, 1)
+  float normal();  // N(0, 1)
   // out[i] = stddev * normal() for i < n, the same numbers as n calls, vectorised
   void normals(float* out, int64_t n, float stddev = 1.0f);
   uint64_t below(uint64_t n);  // uniform integer in [0, n), unbiased
