@@ -55,9 +55,13 @@ float Rng::normal() {
 
 namespace {
 // Box-Muller over arrays of uniform pairs, compiled for AVX-512 and for the baseline (AVX2),
-// chosen by cpuid: the same arithmetic as Rng::normal(), so the same bits (checked).
-__attribute__((noinline, target_clones("avx512f", "default"))) void box_muller_array(
-    const double* u1, const double* u2, float* c, float* s, int64_t n) {
+// chosen by cpuid: the same arithmetic as Rng::normal(), so the same bits (checked). No
+// noinline: clang refuses it beside target_clones (the fuzz build), and a multiversioned
+// function is called through its resolver anyway.
+__attribute__((target_clones("avx512f", "default"))) void box_muller_array(const double* u1,
+                                                                           const double* u2,
+                                                                           float* c, float* s,
+                                                                           int64_t n) {
   for (int64_t i = 0; i < n; ++i) normal_math::box_muller(u1[i], u2[i], c[i], s[i]);
 }
 }  // namespace
