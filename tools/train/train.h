@@ -10,7 +10,8 @@
 
 namespace vgrad {
 struct Graph;
-}
+struct LinkScores;
+}  // namespace vgrad
 
 namespace vgrad::tools {
 
@@ -67,12 +68,15 @@ nlohmann::json run_training(const TrainFlags& flags);
 // default, as papers usually report), for each key.
 void add_mean_std(nlohmann::json& out, const nlohmann::json& runs,
                   std::initializer_list<const char*> keys);
+// A seed's run folder: --out itself for one seed, --out/seed-K for several, "" without --out.
+std::string seed_out_dir(const TrainFlags& f, uint64_t seed);
+// The start of a graph runner's per-seed JSON: the seed and its test and validation AUC/AP,
+// the keys graph_run_result averages; each runner adds its own fields.
+nlohmann::json seed_link_scores(uint64_t seed, const LinkScores& test, const LinkScores& val);
 // The JSON a graph runner prints (GAE/VGAE, sc, deepwalk): the run's identity (model,
 // dataset, its nodes and edges, threads) merged with `settings` (the runner's own flags), then
 // seed (one run) or seeds, the mean and std over `runs` of the link scores and times, the
 // runs themselves and the peak RSS. One place, so the three runners cannot drift apart.
-// A seed's run folder: --out itself for one seed, --out/seed-K for several, "" without --out.
-std::string seed_out_dir(const TrainFlags& f, uint64_t seed);
 nlohmann::json graph_run_result(const TrainFlags& flags, const Graph& graph,
                                 const nlohmann::json& settings, const nlohmann::json& runs);
 nlohmann::json run_deepwalk_training(const TrainFlags& flags);

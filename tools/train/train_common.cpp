@@ -10,6 +10,7 @@
 #include "datasets/fields.h"
 #include "datasets/graph.h"
 #include "datasets/registry.h"
+#include "models/link_training.h"
 #include "models/registry.h"
 #include "tools/train/flag_names.h"
 #include "tools/train/run_files.h"
@@ -159,6 +160,14 @@ void add_mean_std(nlohmann::json& out, const nlohmann::json& runs,
     out[key] = mean;
     out[std::string(key) + "_std"] = std::sqrt(sq / (double)runs.size());
   }
+}
+
+nlohmann::json seed_link_scores(uint64_t seed, const LinkScores& test, const LinkScores& val) {
+  return {{"seed", seed},
+          {"test_auc", test.auc},
+          {"test_ap", test.ap},
+          {"val_auc", val.auc},
+          {"val_ap", val.ap}};
 }
 
 nlohmann::json graph_run_result(const TrainFlags& f, const Graph& g, const nlohmann::json& settings,

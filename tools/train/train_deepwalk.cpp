@@ -58,19 +58,15 @@ json run_one(const TrainFlags& f, const Graph& g, uint64_t seed, const std::stri
   const LinkScores val = score_links(z, split.val_pos, split.val_neg);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  json result = {{"seed", seed},
-                 {"test_auc", test.auc},
-                 {"test_ap", test.ap},
-                 {"val_auc", val.auc},
-                 {"val_ap", val.ap},
-                 {"seconds", seconds},
+  json result = seed_link_scores(seed, test, val);
+  result.update({{"seconds", seconds},
                  {"sec_per_epoch", seconds / config.epochs},
                  {"walk_seconds", stats.walk_seconds},
                  {"train_seconds", stats.train_seconds},
                  {"steps", stats.steps},
                  {"terms", stats.terms},
                  {"dot_products", stats.dot_products},
-                 {"loss_per_term", stats.mean_loss}};
+                 {"loss_per_term", stats.mean_loss}});
   if (!out_dir.empty())  // as sc's: what `vgrad eval` and `vgrad export` read back
     write_embedding_run(out_dir, model,
                         {{"model", f.model},

@@ -47,10 +47,12 @@ json run_one(const TrainFlags& f, const Graph& g, uint64_t seed, const std::stri
                       {"restarts", fit.restarts},
                       {"matrix_products", fit.matrix_products},
                       {"max_residual", fit.max_residual}};
-  json result = {{"seed", seed},         {"test_auc", test.auc},       {"test_ap", test.ap},
-                 {"val_auc", val.auc},   {"val_ap", val.ap},           {"epochs_run", 0},
-                 {"sec_per_epoch", 0.0}, {"fit_seconds", fit_seconds}, {"seconds", seconds},
-                 {"eigensolver", eigen}};
+  json result = seed_link_scores(seed, test, val);
+  result.update({{"epochs_run", 0},
+                 {"sec_per_epoch", 0.0},
+                 {"fit_seconds", fit_seconds},
+                 {"seconds", seconds},
+                 {"eigensolver", eigen}});
   if (!out_dir.empty())  // "epoch" 0: nothing to resume
     write_embedding_run(out_dir, model,
                         {{"model", f.model},

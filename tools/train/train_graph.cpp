@@ -125,15 +125,11 @@ json run_one(const TrainFlags& f, const Graph& g, const CsrPtr& features, uint64
   const json clustering = clustering_json(z, g.labels, seed);
   profile::mark("evaluate ranking and clustering");
   const int ran = f.epochs - first + 1;
-  json result = {{"seed", seed},
-                 {"test_auc", test.auc},
-                 {"test_ap", test.ap},
-                 {"val_auc", val.auc},
-                 {"val_ap", val.ap},
-                 {"epochs_run", ran},
+  json result = seed_link_scores(seed, test, val);
+  result.update({{"epochs_run", ran},
                  {"sec_per_epoch", ran > 0 ? wall / ran : 0.0},
                  {"step_seconds_median", step_seconds.empty() ? 0.0 : median(step_seconds)},
-                 {"ranking", ranking}};
+                 {"ranking", ranking}});
   if (!clustering.is_null()) result["clustering"] = clustering;
   // The whole run (split, model, epochs, evaluation): `vgrad reproduce`'s seconds per run.
   result["seconds"] =
