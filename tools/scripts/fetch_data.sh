@@ -96,7 +96,9 @@ fetch_file() {
       echo "fetch_data: downloading $u" >&2
       curl -fsSL --retry 2 -o "$tmp" "$u" && { ok=1; break; }
     done
-    [ "$ok" = 1 ] || { rm -f "$tmp"; die "$rel: download failed from: $url"; }
+    # A failed first file must not leave an empty data/NAME/ behind: the tests and the
+    # loaders take an existing folder for a fetched dataset.
+    [ "$ok" = 1 ] || { rm -f "$tmp"; rmdir "$(dirname "$dest")" 2>/dev/null; die "$rel: download failed from: $url"; }
   fi
   local want found
   want="$(sum_of "$rel")"
