@@ -183,6 +183,7 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
   std::vector<std::pair<int64_t, int32_t>> centre_order;
   std::vector<int64_t> centre_rows;
   std::vector<int32_t> centre_local;
+  std::shared_ptr<Pairs> pairs_buffer;  // the last step's pairs, refilled when its tape is gone
   // Centre group r's terms: its positions in position order, each window left to right.
   auto build_group = [&](size_t r, MergeSlots& merged, int64_t begin) {
     GroupTerms& out = group[r];
@@ -266,7 +267,7 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
       done += end - begin;
       if (terms == 0) continue;
       const int64_t unique = (int64_t)a.size();
-      const PairsPtr pairs = Pairs::make(groups, (int64_t)ctx.rows.size(), a, b);
+      const PairsPtr pairs = Pairs::remake(pairs_buffer, groups, (int64_t)ctx.rows.size(), a, b);
       // The two tables' rows are read in place (pair_dot's lookups), not copied per step: the
       // same dot products and row-sparse gradients as pair_dot of two embedding lookups.
       const RowIndex u_rows = std::make_shared<const std::vector<int64_t>>(centre_rows);
