@@ -125,7 +125,7 @@ struct Pairs {
                                              std::vector<int32_t>& b);
 
  private:
-  void fill(int64_t rows_a, int64_t rows_b);  // validates a and b, then groups them by row
+  void fill(int64_t num_a, int64_t num_b);  // validates a and b, then groups them by row
 };
 using PairsPtr = std::shared_ptr<const Pairs>;
 enum class PairSide { a, b };

@@ -224,8 +224,8 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
       // Each position's window, clipped to its walk (walks are contiguous: the walk is found
       // once per batch, then followed).
       by_centre.assign(end - begin, 0);
-      int64_t w = std::upper_bound(walks.start.begin(), walks.start.end(), begin) -
-                  walks.start.begin() - 1;
+      int64_t w =
+          std::upper_bound(walks.start.begin(), walks.start.end(), begin) - walks.start.begin() - 1;
       for (int64_t pos = begin; pos < end; ++pos) {
         while (walks.start[w + 1] <= pos) ++w;
         const int64_t reach = c.window - (int64_t)rng.below((uint64_t)c.window);

@@ -197,13 +197,13 @@ Tensor rowdot(const Tensor& a, const Tensor& b) {
   });
 }
 
-void Pairs::fill(int64_t rows_a_, int64_t rows_b_) {
+void Pairs::fill(int64_t num_a, int64_t num_b) {
   check(a.size() == b.size(), "Pairs: ", a.size(), " a-indices but ", b.size(), " b-indices");
   check(a.size() < (size_t)INT32_MAX, "Pairs: ", a.size(), " pairs, at most 2^31 - 1 allowed");
   for (size_t t = 0; t < a.size(); ++t)
-    check(a[t] >= 0 && a[t] < rows_a_ && b[t] >= 0 && b[t] < rows_b_, "Pairs: pair ", t, " (",
-          a[t], ", ", b[t], ") is out of range for ", rows_a_, " x ", rows_b_, " rows");
-  rows_a = rows_a_, rows_b = rows_b_;
+    check(a[t] >= 0 && a[t] < num_a && b[t] >= 0 && b[t] < num_b, "Pairs: pair ", t, " (", a[t],
+          ", ", b[t], ") is out of range for ", num_a, " x ", num_b, " rows");
+  rows_a = num_a, rows_b = num_b;
   group_by_row(a, rows_a, a_ptr, a_terms);
   group_by_row(b, rows_b, b_ptr, b_terms);
 }
