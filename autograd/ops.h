@@ -117,6 +117,15 @@ struct Pairs {
   // Validates every index against its side's rows.
   static std::shared_ptr<const Pairs> make(int64_t rows_a, int64_t rows_b, std::vector<int32_t> a,
                                            std::vector<int32_t> b);
+  // make, refilling `pairs` in place when nobody else holds it (a training loop's last step,
+  // its tape gone) so its buffers are reused; a and b are swapped in, and the caller gets the
+  // old index buffers back to fill next time.
+  static std::shared_ptr<const Pairs> remake(std::shared_ptr<Pairs>& pairs, int64_t rows_a,
+                                             int64_t rows_b, std::vector<int32_t>& a,
+                                             std::vector<int32_t>& b);
+
+ private:
+  void fill(int64_t num_a, int64_t num_b);  // validates a and b, then groups them by row
 };
 using PairsPtr = std::shared_ptr<const Pairs>;
 enum class PairSide { a, b };

@@ -33,7 +33,7 @@ struct LocalRows {
   }
 };
 
-// A batch's terms with repeats merged: (centre, context row, sign) seen again adds 1 to that
+// A batch's terms with repeats merged: (centre, context row, sign) seen again adds to that
 // term's weight instead of costing a new dot product. Every context's path passes the tree's
 // top nodes and walks revisit nodes, so most of a batch's hs terms are repeats. The batch's
 // positions are visited grouped by centre, so one array over the context table's rows and
@@ -50,21 +50,37 @@ struct GroupTerms {
 struct MergeSlots {
   struct Slot {
     uint32_t stamp = 0;
-    int32_t term = 0;
+    int32_t at = 0;  // the term's place in the group (slot), the context's in `contexts` (seen)
   };
   std::vector<Slot> slot;  // [context row * 2 + (sign < 0)]
+  // hs: a centre's contexts counted first (a walk revisits nodes: the same context recurs in
+  // one centre's windows), then each distinct one's path added once with its count as the
+  // weight. The same terms in the same order as adding every occurrence's path: a repeated
+  // context's path adds no new term, and its count is the 1.0f per occurrence those adds
+  // summed (small integers: exact in float).
+  std::vector<Slot> seen;                           // [node]
+  std::vector<std::pair<int32_t, int32_t>> counts;  // (context, count), first occurrence first
   uint32_t stamp = 0;
-  explicit MergeSlots(int64_t context_rows) : slot(2 * context_rows) {}
-  void start_centre() { ++stamp; }  // wraps after 4e9 centres: fine, old stamps are gone
-  // Adds log sigmoid(s u . v_row) to the current centre's terms.
-  void add(GroupTerms& out, int32_t row, float s) {
+  MergeSlots(int64_t context_rows, int64_t nodes) : slot(2 * context_rows), seen(nodes) {}
+  void start_centre() { ++stamp, counts.clear(); }  // wraps after 4e9 centres: old stamps gone
+  // Adds `count` times log sigmoid(s u . v_row) to the current centre's terms.
+  void add(GroupTerms& out, int32_t row, float s, float count = 1.0f) {
     Slot& e = slot[2 * (size_t)row + (s < 0 ? 1 : 0)];
     if (e.stamp == stamp) {
-      out.weight[e.term] += 1.0f;
+      out.weight[e.at] += count;
       return;
     }
-    e.stamp = stamp, e.term = (int32_t)out.row.size();
-    out.row.push_back(row), out.sign.push_back(s), out.weight.push_back(1.0f);
+    e.stamp = stamp, e.at = (int32_t)out.row.size();
+    out.row.push_back(row), out.sign.push_back(s), out.weight.push_back(count);
+  }
+  void count_context(int32_t x) {
+    Slot& e = seen[x];
+    if (e.stamp == stamp) {
+      counts[e.at].second++;
+      return;
+    }
+    e.stamp = stamp, e.at = (int32_t)counts.size();
+    counts.emplace_back(x, 1);
   }
 };
 
@@ -159,41 +175,41 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
   const int64_t ctx_rows = model.context().table().rows();
   LocalRows centre(n);
   SortedRows ctx(ctx_rows);
-  std::vector<MergeSlots> slots(std::max(1, omp_get_max_threads()), MergeSlots(ctx_rows));
+  std::vector<MergeSlots> slots(std::max(1, omp_get_max_threads()), MergeSlots(ctx_rows, n));
   std::vector<GroupTerms> group(c.batch);
-  std::vector<int64_t> reach(c.batch), by_centre, group_start, next_slot, term_start;
+  std::vector<int64_t> window_lo(c.batch), window_hi(c.batch), by_centre, group_start, next_slot;
   std::vector<int32_t> local_centre(c.batch), a, b;
   std::vector<float> sign, weight;
   std::vector<std::pair<int64_t, int32_t>> centre_order;
   std::vector<int64_t> centre_rows;
   std::vector<int32_t> centre_local;
+  std::shared_ptr<Pairs> pairs_buffer;  // the last step's pairs, refilled when its tape is gone
   // Centre group r's terms: its positions in position order, each window left to right.
   auto build_group = [&](size_t r, MergeSlots& merged, int64_t begin) {
     GroupTerms& out = group[r];
     out.clear();
     merged.start_centre();
     for (int64_t g = group_start[r]; g < group_start[r + 1]; ++g) {
-      const int64_t pos = begin + by_centre[g];
-      const int64_t w =
-          std::upper_bound(walks.start.begin(), walks.start.end(), pos) - walks.start.begin() - 1;
-      const int64_t lo = std::max(walks.start[w], pos - reach[by_centre[g]]);
-      const int64_t hi = std::min(walks.start[w + 1], pos + reach[by_centre[g]] + 1);
-      for (int64_t j = lo; j < hi; ++j) {
+      const int64_t k = by_centre[g], pos = begin + k;
+      for (int64_t j = window_lo[k]; j < window_hi[k]; ++j) {
         if (j == pos) continue;
         const int32_t x = walks.nodes[j];
         if (hs) {
-          out.terms += tree.path_start[x + 1] - tree.path_start[x];
-          for (int64_t k = tree.path_start[x]; k < tree.path_start[x + 1]; ++k)
-            merged.add(out, tree.inner[k], tree.sign[k]);
+          merged.count_context(x);
         } else {  // draws from rng: neg builds its groups on one thread, in order
           merged.add(out, x, 1.0f), ++out.terms;
-          for (int k = 0; k < c.negatives; ++k) {
+          for (int draw = 0; draw < c.negatives; ++draw) {
             const int32_t y = table[rng.below(table.size())];
             if (y == x) continue;  // word2vec skips a negative that is the target
             merged.add(out, y, -1.0f), ++out.terms;
           }
         }
       }
+    }
+    for (const auto& [x, count] : merged.counts) {
+      out.terms += count * (tree.path_start[x + 1] - tree.path_start[x]);
+      for (int64_t k = tree.path_start[x]; k < tree.path_start[x + 1]; ++k)
+        merged.add(out, tree.inner[k], tree.sign[k], (float)count);
     }
   };
   const int64_t positions = (int64_t)walks.nodes.size(), total = positions * c.epochs;
@@ -205,9 +221,16 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
       const int64_t end = std::min(positions, begin + c.batch);
       centre.next_batch();
       // Draws in position order (windows, then each centre's negatives in the grouped pass).
+      // Each position's window, clipped to its walk (walks are contiguous: the walk is found
+      // once per batch, then followed).
       by_centre.assign(end - begin, 0);
+      int64_t w =
+          std::upper_bound(walks.start.begin(), walks.start.end(), begin) - walks.start.begin() - 1;
       for (int64_t pos = begin; pos < end; ++pos) {
-        reach[pos - begin] = c.window - (int64_t)rng.below((uint64_t)c.window);
+        while (walks.start[w + 1] <= pos) ++w;
+        const int64_t reach = c.window - (int64_t)rng.below((uint64_t)c.window);
+        window_lo[pos - begin] = std::max(walks.start[w], pos - reach);
+        window_hi[pos - begin] = std::min(walks.start[w + 1], pos + reach + 1);
         local_centre[pos - begin] = centre(walks.nodes[pos]);
       }
       // Positions grouped by centre (a counting sort, stable), so repeats meet in `merged`.
@@ -244,7 +267,7 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
       done += end - begin;
       if (terms == 0) continue;
       const int64_t unique = (int64_t)a.size();
-      const PairsPtr pairs = Pairs::make(groups, (int64_t)ctx.rows.size(), a, b);
+      const PairsPtr pairs = Pairs::remake(pairs_buffer, groups, (int64_t)ctx.rows.size(), a, b);
       // The two tables' rows are read in place (pair_dot's lookups), not copied per step: the
       // same dot products and row-sparse gradients as pair_dot of two embedding lookups.
       const RowIndex u_rows = std::make_shared<const std::vector<int64_t>>(centre_rows);

@@ -192,3 +192,33 @@ TEST_CASE("pair_dot with lookups: a lookup of the wrong length or out of range i
                        "pair_scatter: X's lookup has 1 rows, expected 2 (one per row of the pairs' side)",
                        Error);
 }
+
+TEST_CASE("Pairs::remake: the grouping make gives, in place when alone, fresh when held") {
+  // Side a in runs (a centre's terms together, as DeepWalk lists them), side b scattered.
+  const std::vector<int32_t> a = {2, 2, 2, 0, 0, 1, 2, 2}, b = {3, 0, 3, 1, 2, 0, 0, 3};
+  const PairsPtr want = Pairs::make(3, 4, a, b);
+  CHECK(want->a_ptr == std::vector<int64_t>{0, 2, 3, 8});
+  CHECK(want->a_terms == std::vector<int32_t>{3, 4, 5, 0, 1, 2, 6, 7});
+  CHECK(want->b_ptr == std::vector<int64_t>{0, 3, 4, 5, 8});
+  CHECK(want->b_terms == std::vector<int32_t>{1, 5, 6, 3, 4, 0, 2, 7});
+  std::shared_ptr<Pairs> buffer;
+  std::vector<int32_t> xa = a, xb = b;
+  PairsPtr held = Pairs::remake(buffer, 3, 4, xa, xb);
+  const Pairs* first = held.get();
+  CHECK(held->a_terms == want->a_terms);
+  CHECK(held->b_terms == want->b_terms);
+  xa = a, xb = b;
+  PairsPtr again = Pairs::remake(buffer, 3, 4, xa, xb);  // `held` still holds it: a new one
+  CHECK(again.get() != first);
+  held.reset(), again.reset();
+  xa = {1, 0}, xb = {0, 0};
+  const Pairs* reused = buffer.get();
+  const PairsPtr small = Pairs::remake(buffer, 2, 1, xa, xb);  // alone: refilled in place
+  CHECK(small.get() == reused);
+  CHECK(small->a_ptr == std::vector<int64_t>{0, 1, 2});
+  CHECK(small->b_ptr == std::vector<int64_t>{0, 2});
+  CHECK(small->b_terms == std::vector<int32_t>{0, 1});
+  xa = {0}, xb = {5};
+  CHECK_THROWS_WITH(Pairs::remake(buffer, 1, 1, xa, xb),
+                    doctest::Contains("Pairs: pair 0 (0, 5) is out of range"));
+}

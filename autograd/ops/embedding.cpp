@@ -95,14 +95,28 @@ VGRAD_WIDE void scatter_row(float* dst, const int32_t* terms, int64_t count, con
 }
 
 // Counting sort of term numbers by row: ptr (rows + 1) and terms, t ascending within a row.
+// A run of one row (a side listed grouped, as DeepWalk's centres are) is counted and placed
+// at once: one add per run, not a chain of increments to one counter through memory. ptr[r]
+// serves as row r's next free place while placing, then is shifted back: no scratch array.
 void group_by_row(const std::vector<int32_t>& row_of, int64_t rows, std::vector<int64_t>& ptr,
                   std::vector<int32_t>& terms) {
+  const int32_t n = (int32_t)row_of.size();
+  auto run_end = [&](int32_t t) {
+    int32_t e = t + 1;
+    while (e < n && row_of[e] == row_of[t]) ++e;
+    return e;
+  };
   ptr.assign(rows + 1, 0);
-  for (int32_t r : row_of) ptr[r + 1]++;
+  for (int32_t t = 0, e; t < n; t = e) e = run_end(t), ptr[row_of[t] + 1] += e - t;
   for (int64_t r = 0; r < rows; ++r) ptr[r + 1] += ptr[r];
-  terms.resize(row_of.size());
-  std::vector<int64_t> next(ptr.begin(), ptr.end() - 1);
-  for (size_t t = 0; t < row_of.size(); ++t) terms[next[row_of[t]]++] = (int32_t)t;
+  terms.resize(n);
+  for (int32_t t = 0, e; t < n; t = e) {
+    e = run_end(t);
+    int64_t& at = ptr[row_of[t]];
+    for (int32_t u = t; u < e; ++u) terms[at++] = u;
+  }
+  for (int64_t r = rows; r > 0; --r) ptr[r] = ptr[r - 1];  // each ptr[r] is now row r's end
+  ptr[0] = 0;
 }
 
 // A side's table: [rows, D], or with a lookup, any [N, D] and `lookup` rows < N, one per row.
@@ -183,18 +197,32 @@ Tensor rowdot(const Tensor& a, const Tensor& b) {
   });
 }
 
+void Pairs::fill(int64_t num_a, int64_t num_b) {
+  check(a.size() == b.size(), "Pairs: ", a.size(), " a-indices but ", b.size(), " b-indices");
+  check(a.size() < (size_t)INT32_MAX, "Pairs: ", a.size(), " pairs, at most 2^31 - 1 allowed");
+  for (size_t t = 0; t < a.size(); ++t)
+    check(a[t] >= 0 && a[t] < num_a && b[t] >= 0 && b[t] < num_b, "Pairs: pair ", t, " (", a[t],
+          ", ", b[t], ") is out of range for ", num_a, " x ", num_b, " rows");
+  rows_a = num_a, rows_b = num_b;
+  group_by_row(a, rows_a, a_ptr, a_terms);
+  group_by_row(b, rows_b, b_ptr, b_terms);
+}
+
 std::shared_ptr<const Pairs> Pairs::make(int64_t rows_a, int64_t rows_b, std::vector<int32_t> a,
                                          std::vector<int32_t> b) {
-  check(a.size() == b.size(), "Pairs: ", a.size(), " a-indices but ", b.size(), " b-indices");
-  for (size_t t = 0; t < a.size(); ++t)
-    check(a[t] >= 0 && a[t] < rows_a && b[t] >= 0 && b[t] < rows_b, "Pairs: pair ", t, " (", a[t],
-          ", ", b[t], ") is out of range for ", rows_a, " x ", rows_b, " rows");
   auto p = std::make_shared<Pairs>();
-  p->rows_a = rows_a, p->rows_b = rows_b;
   p->a = std::move(a), p->b = std::move(b);
-  group_by_row(p->a, rows_a, p->a_ptr, p->a_terms);
-  group_by_row(p->b, rows_b, p->b_ptr, p->b_terms);
+  p->fill(rows_a, rows_b);
   return p;
+}
+
+std::shared_ptr<const Pairs> Pairs::remake(std::shared_ptr<Pairs>& pairs, int64_t rows_a,
+                                           int64_t rows_b, std::vector<int32_t>& a,
+                                           std::vector<int32_t>& b) {
+  if (!pairs || pairs.use_count() > 1) pairs = std::make_shared<Pairs>();
+  pairs->a.swap(a), pairs->b.swap(b);
+  pairs->fill(rows_a, rows_b);
+  return pairs;
 }
 
 // pair_dot: y[t] = A[a_t] . B[b_t] (with lookups: A[a_rows[a_t]] . B[b_rows[b_t]]);
