@@ -158,3 +158,38 @@ TEST_CASE("sum_to over leading axes and linear: against direct sums, same for 1 
   CHECK(sum_to(small, {2, 1}).at(1) == 15.0f);
   CHECK(sum_to(small, {3}).at(2) == 9.0f);
 }
+
+TEST_CASE("broadcasting: every stride pattern gives the naive loop's bits, small and large") {
+  // The loop specialises same shapes and inner strides 0/1; each case, on a tensor big enough
+  // to run in parallel too, against an index-by-index reference.
+  Rng rng(7);
+  auto ref_mul = [](const Tensor& a, const Tensor& b, const Shape& out) {
+    std::vector<float> y(numel_of(out));
+    const int64_t d = (int64_t)out.size();
+    for (int64_t i = 0; i < (int64_t)y.size(); ++i) {
+      int64_t rem = i, ja = 0, jb = 0, sa = 1, sb = 1;
+      for (int64_t k = d - 1; k >= 0; --k) {
+        const int64_t idx = rem % out[k];
+        rem /= out[k];
+        const int64_t ka = k - (d - a.dim()), kb = k - (d - b.dim());
+        if (ka >= 0) ja += (a.shape()[ka] == 1 ? 0 : idx) * sa, sa *= a.shape()[ka];
+        if (kb >= 0) jb += (b.shape()[kb] == 1 ? 0 : idx) * sb, sb *= b.shape()[kb];
+      }
+      y[i] = a.at(ja) * b.at(jb);
+    }
+    return y;
+  };
+  const std::vector<std::pair<Shape, Shape>> cases = {
+      {{5, 3}, {5, 3}}, {{5, 3}, {5, 1}}, {{5, 1}, {5, 3}}, {{3}, {5, 3}}, {{4, 1, 3}, {5, 1}}, {{4, 5, 1}, {1, 5, 3}}, {{3000, 16}, {3000, 16}}, {{3000, 16}, {3000, 1}}, {{3000, 1}, {3000, 16}}, {{16}, {3000, 16}}, {{3000, 1}, {1, 16}}};
+  for (const auto& [sa, sb] : cases) {
+    CAPTURE(shape_str(sa));
+    CAPTURE(shape_str(sb));
+    Tensor a = randn(sa, rng), b = randn(sb, rng);
+    Tensor y = a * b;
+    const std::vector<float> want = ref_mul(a, b, y.shape());
+    REQUIRE(y.numel() == (int64_t)want.size());
+    bool same = true;
+    for (int64_t i = 0; i < y.numel(); ++i) same = same && y.at(i) == want[i];
+    CHECK(same);
+  }
+}
