@@ -5,6 +5,25 @@
 #include "autograd/parallel.h"
 
 namespace vgrad {
+namespace {
+
+// x * 0 is 0 for a finite x and NaN for inf or NaN, so the sum of x[i] * 0 over [begin, end)
+// is 0 exactly when every x[i] is finite: one branch-free pass. Sixty-four running sums (four
+// registers at AVX-512's width): with one, each add waited for the one before (4 cycles per
+// 32 bytes, a third of what the cache delivers; 3% of the VAE's step).
+__attribute__((target_clones("avx512f", "default"))) bool all_finite(const float* x, int64_t begin,
+                                                                     int64_t end) {
+  float lane[64] = {};
+  int64_t i = begin;
+  for (; i + 64 <= end; i += 64)
+    for (int j = 0; j < 64; ++j) lane[j] += x[i + j] * 0.0f;
+  for (; i < end; ++i) lane[0] += x[i] * 0.0f;
+  float probe = 0.0f;
+  for (int j = 0; j < 64; ++j) probe += lane[j];
+  return probe == 0.0f;
+}
+
+}  // namespace
 
 void Module::check_new_name(const std::string& name) const {
   check(!name.empty() && name.find('.') == std::string::npos,
@@ -128,14 +147,10 @@ std::string first_nonfinite_gradient(const Module& model) {
   }
   std::vector<int> bad(grads.size(), 0);
   kernels::for_each_span(sizes, [&](size_t k, int64_t begin, int64_t end) {
-    // x * 0 is 0 for a finite x and NaN for inf or NaN: one branch-free, vectorised pass.
     const float* d = grads[k].second.data();  // the values, dense or row-sparse
     // A denormal d * 0 is still 0 with DAZ set, and no longer a microcode assist each.
     const kernels::FlushDenormals flush;
-    float probe = 0.0f;
-#pragma omp simd reduction(+ : probe)
-    for (int64_t i = begin; i < end; ++i) probe += d[i] * 0.0f;
-    if (probe != 0.0f) {
+    if (!all_finite(d, begin, end)) {
 #pragma omp atomic write
       bad[k] = 1;  // a tensor split between threads may be flagged by both
     }
