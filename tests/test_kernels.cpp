@@ -206,6 +206,33 @@ TEST_CASE("first_nonfinite_gradient: names the first bad tensor, wherever a thre
   }
 }
 
+TEST_CASE("first_nonfinite_gradient: one inf or NaN anywhere, in a 64-wide block or the tail") {
+  Rng rng(5);
+  Sequential net;
+  net.add(std::make_shared<Linear>(1, 150, rng));  // 150 + 150: two blocks of 64 and a tail each
+  sum(net.forward(randn({2, 1}, rng))).backward();
+  const auto named = net.named_parameters();
+  for (size_t k = 0; k < named.size(); ++k) {
+    Tensor g = named[k].second.grad();
+    for (int64_t i = 0; i < g.numel(); ++i)  // the largest finite values and -0 still pass
+      g.at(i) = i % 3 == 0 ? 3.4e38f : i % 3 == 1 ? -3.4e38f
+                                                  : -0.0f;
+  }
+  CHECK(first_nonfinite_gradient(net) == "");
+  for (size_t k = 0; k < named.size(); ++k) {
+    Tensor g = named[k].second.grad();
+    for (int64_t i = 0; i < g.numel(); ++i) {
+      for (float bad : {INFINITY, -INFINITY, NAN}) {
+        const float kept = g.at(i);
+        g.at(i) = bad;
+        CAPTURE(i);
+        CHECK(first_nonfinite_gradient(net) == named[k].first);
+        g.at(i) = kept;
+      }
+    }
+  }
+}
+
 TEST_CASE("FlushDenormals: denormal results are 0 while it lives, the mode is restored after") {
   volatile float tiny = 1e-30f, small = 1e-10f;  // volatile: multiplied at run time
   const float before = tiny * small;             // 1e-40, a denormal
