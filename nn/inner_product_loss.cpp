@@ -123,10 +123,6 @@ Tensor inner_product_bce(const Tensor& z, const CsrPtr& labels,
       float logit;
     };
     std::vector<Positive> positives;
-    // The y = 1 entries' logits negated, then softplus(-x), softplus(x), sigmoid(-x) of them:
-    // through vecmath's dispatched array loops (the scalar functions' bits), not a scalar
-    // exp and log per call (a few thousand entries a step on Cora, about 2% of it).
-    std::vector<float> minus_logit, loss_pos, loss_neg, grad_pos;
 #pragma omp for schedule(dynamic, 1)
     for (int64_t c = 0; c < chunks; ++c) {
       const int64_t first = c * (int64_t)tiles.size() / chunks;
@@ -163,20 +159,13 @@ Tensor inner_product_bce(const Tensor& z, const CsrPtr& labels,
           auto it = std::lower_bound(ci.begin() + rp[tl.i0 + r], row_end, (int32_t)tl.j0);
           for (; it != row_end && *it < tl.j1; ++it) {
             const int32_t at = (int32_t)(r * rj + (*it - tl.j0));
-            positives.push_back({at, x[at]});
+            const float v = x[at];
+            positives.push_back({at, v});
+            tile_loss += (double)pw * softplus(-v) - (double)softplus(v);
           }
         }
-        const int64_t np = (int64_t)positives.size();
-        minus_logit.resize(np), loss_pos.resize(np), loss_neg.resize(np), grad_pos.resize(np);
-        for (int64_t q = 0; q < np; ++q) loss_neg[q] = positives[q].logit;
-        for (int64_t q = 0; q < np; ++q) minus_logit[q] = -positives[q].logit;
-        vecmath::softplus_array(minus_logit.data(), loss_pos.data(), np);
-        vecmath::softplus_array(loss_neg.data(), loss_neg.data(), np);
-        vecmath::sigmoid_array(minus_logit.data(), grad_pos.data(), np);
-        for (int64_t q = 0; q < np; ++q)
-          tile_loss += (double)pw * loss_pos[q] - (double)loss_neg[q];
         tile_loss += negatives_pass(x.data(), ri * rj);
-        for (int64_t q = 0; q < np; ++q) x[positives[q].at] = -pw * grad_pos[q];
+        for (const Positive& p : positives) x[p.at] = -pw * sigmoid(-p.logit);
         loss += (tl.j0 == tl.i0 ? 1.0 : 2.0) * tile_loss;
         if (!want_grad) continue;
         // dZ_I += 2 G Z_J;  dZ_J += 2 G^T Z_I (off-diagonal tiles stand for (J, I) too)
