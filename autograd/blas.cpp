@@ -40,11 +40,18 @@ bool call(GemmBackend backend, bool ta, bool tb, int64_t m, int64_t n, int64_t k
   return true;
 }
 
-// Slices of C, one per thread, each a single-threaded call. False if a slice failed
-// (nothing may throw out of the parallel region).
+// Columns [c0, c1) of rows [r0, r1) of C set to row[c0..c1).
+void fill_rows(const float* row, int64_t r0, int64_t r1, int64_t c0, int64_t c1, float* c,
+               int64_t ldc) {
+  for (int64_t r = r0; r < r1; ++r) std::copy(row + c0, row + c1, c + r * ldc + c0);
+}
+
+// Slices of C, one per thread, each a single-threaded call, each thread first filling its
+// slice from `row` when there is one. False if a slice failed (nothing may throw out of the
+// parallel region).
 bool split(GemmBackend backend, bool split_rows, int64_t side, int threads, bool ta, bool tb,
            int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
-           const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+           const float* b, int64_t ldb, float beta, float* c, int64_t ldc, const float* row) {
   std::atomic<bool> failed{false};
   const int64_t panels = (side + kPanel - 1) / kPanel;
   const int parts = (int)std::min<int64_t>(threads, panels);
@@ -54,6 +61,8 @@ bool split(GemmBackend backend, bool split_rows, int64_t side, int threads, bool
     const int64_t lo = std::min(side, panels * t / parts * kPanel);
     const int64_t hi = std::min(side, panels * (t + 1) / parts * kPanel);
     bool done = true;
+    if (row && hi > lo) fill_rows(row, split_rows ? lo : 0, split_rows ? hi : m,
+                                  split_rows ? 0 : lo, split_rows ? n : hi, c, ldc);
     if (hi > lo && split_rows)  // rows lo..hi of op(A): row lo of A, or column lo of A^T
       done = call(backend, ta, tb, hi - lo, n, k, alpha, ta ? a + lo : a + lo * lda, lda, b, ldb,
                   beta, c + lo * ldc, ldc);
@@ -98,8 +107,11 @@ const char* gemm_backend_name(GemmBackend backend) {
   return backend == GemmBackend::onednn ? "onednn" : "openblas";
 }
 
-void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
-           int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+namespace {
+
+void sgemm_impl(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+                int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc,
+                const float* row) {
   if (m == 0 || n == 0) return;
   const GemmBackend backend = gemm_backend();
   const int threads = omp_get_max_threads();
@@ -109,13 +121,30 @@ void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const
   const int64_t side = split_rows ? m : n;
   bool ok = true;
   if (omp_in_parallel() || threads < 2 || m * n * k < kSplitMin || side < 2 * kPanel) {
-    ok = call(backend, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (row) {  // a product too small to split (K of 1 to 3) may still have many rows
+#pragma omp parallel for schedule(static) if (!omp_in_parallel() && m * n >= kParallelMin)
+      for (int64_t r = 0; r < m; ++r) fill_rows(row, r, r + 1, 0, n, c, ldc);
+    }
+    if (k > 0 || !row) ok = call(backend, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   } else {
     ok = split(backend, split_rows, side, threads, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c,
-               ldc);
+               ldc, row);
   }
   check(ok, "sgemm: dnnl_sgemm refused ", ta ? "A^T" : "A", " @ ", tb ? "B^T" : "B", " with m ", m,
         " n ", n, " k ", k, " lda ", lda, " ldb ", ldb, " ldc ", ldc);
+}
+
+}  // namespace
+
+void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+           int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  sgemm_impl(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nullptr);
+}
+
+void sgemm_rows_from(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a,
+                     int64_t lda, const float* b, int64_t ldb, const float* row, float* c,
+                     int64_t ldc) {
+  sgemm_impl(ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 1.0f, c, ldc, row);
 }
 
 }  // namespace vgrad::kernels

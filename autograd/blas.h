@@ -26,6 +26,14 @@ namespace vgrad::kernels {
 void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
            int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
 
+// C = op(A) op(B) + 1 row^T: every row of C [m, n] starts as a copy of `row` (n floats) and
+// the product is accumulated onto it (beta = 1), a layer's bias. Each thread fills its own
+// slice of C just before its product: no region of its own, and the rows are in that
+// thread's cache when the product reads them. The same bits as the fill followed by sgemm.
+void sgemm_rows_from(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
+                     int64_t lda, const float* b, int64_t ldb, const float* row, float* c,
+                     int64_t ldc);
+
 enum class GemmBackend { openblas, onednn };
 
 // The rule `auto` follows: oneDNN when the processor has AVX-512F (OpenBLAS is held to AVX2

@@ -77,6 +77,33 @@ TEST_CASE("kernels::sgemm: both backends, every transpose, odd sizes, alpha and 
     }
 }
 
+TEST_CASE("kernels::sgemm_rows_from: the bits of filling every row, then sgemm with beta 1") {
+  Rng rng(13);
+  GemmFor restore(kernels::gemm_backend());
+  // Split by rows, by columns (fewer than 32 rows), unsplit with many rows (K = 2), K = 0.
+  const int64_t shapes[][3] = {{128, 400, 784}, {20, 400, 128}, {3, 5, 7}, {200, 300, 2},
+                               {40, 30, 0}};
+  for (const auto backend : {kernels::GemmBackend::openblas, kernels::GemmBackend::onednn})
+    for (const auto& s : shapes)
+      for (int threads : {1, 2}) {
+        const int64_t m = s[0], n = s[1], k = s[2];
+        INFO(kernels::gemm_backend_name(backend), " m ", m, " n ", n, " k ", k, " threads ",
+             threads);
+        kernels::set_gemm_backend(backend);
+        ThreadsFor t(threads);
+        const Tensor a = randn({m, k}, rng), b = randn({k, n}, rng), row = randn({n}, rng);
+        Tensor want = Tensor::empty({m, n}), got = Tensor::empty({m, n});
+        for (int64_t i = 0; i < m; ++i)
+          for (int64_t j = 0; j < n; ++j) want.at(i * n + j) = row.at(j);
+        if (k > 0)
+          kernels::sgemm(false, false, m, n, k, 1.0f, a.data(), k, b.data(), n, 1.0f, want.data(),
+                         n);
+        kernels::sgemm_rows_from(false, false, m, n, k, a.data(), k, b.data(), n, row.data(),
+                                 got.data(), n);
+        for (int64_t e = 0; e < m * n; ++e) REQUIRE(got.at(e) == want.at(e));
+      }
+}
+
 TEST_CASE("kernels::sgemm inside a parallel region: one thread per call, on both backends") {
   // The fused decoder calls sgemm from its own threads: each call must give the bits of a
   // 1-thread call (a library starting its own threads there would differ, or oversubscribe).

@@ -42,7 +42,8 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
 
 // linear: Y = X W + b, b added to every row: matmul followed by a broadcast add, fused. The
 // rows of Y start as copies of b and sgemm accumulates X W onto them (beta = 1), so the bias
-// costs no pass of its own. dX = dY W^T, dW = X^T dY, db = the column sums of dY.
+// costs no pass of its own (each thread copies its rows in the product's own region).
+// dX = dY W^T, dW = X^T dY, db = the column sums of dY.
 Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
   check(x.dim() == 2 && w.dim() == 2 && x.cols() == w.rows(),
         "linear: expected X [N, K] and "
@@ -52,12 +53,7 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
         w.cols(), "] for W ", w.shape_str());
   const int64_t m = x.rows(), k = x.cols(), n = w.cols();
   Tensor y = Tensor::empty({m, n});
-  float* py = y.data();
-  const float* pb = b.data();
-#pragma omp parallel for schedule(static) if (m * n >= kernels::kParallelMin)
-  for (int64_t r = 0; r < m; ++r) std::copy(pb, pb + n, py + r * n);
-  if (m > 0 && n > 0 && k > 0)
-    kernels::sgemm(false, false, m, n, k, 1.0f, x.data(), k, w.data(), n, 1.0f, py, n);
+  kernels::sgemm_rows_from(false, false, m, n, k, x.data(), k, w.data(), n, b.data(), y.data(), n);
   return record("linear", y, {x, w, b}, [](const Tensor& gy, const Inputs& in, Grads& g) {
     if (g.wants(0)) g.add(0, matmul(gy, in[1], false, true));
     if (g.wants(1)) g.add(1, matmul(in[0], gy, true, false));
