@@ -61,8 +61,9 @@ bool split(GemmBackend backend, bool split_rows, int64_t side, int threads, bool
     const int64_t lo = std::min(side, panels * t / parts * kPanel);
     const int64_t hi = std::min(side, panels * (t + 1) / parts * kPanel);
     bool done = true;
-    if (row && hi > lo) fill_rows(row, split_rows ? lo : 0, split_rows ? hi : m,
-                                  split_rows ? 0 : lo, split_rows ? n : hi, c, ldc);
+    if (row && hi > lo)
+      fill_rows(row, split_rows ? lo : 0, split_rows ? hi : m, split_rows ? 0 : lo,
+                split_rows ? n : hi, c, ldc);
     if (hi > lo && split_rows)  // rows lo..hi of op(A): row lo of A, or column lo of A^T
       done = call(backend, ta, tb, hi - lo, n, k, alpha, ta ? a + lo : a + lo * lda, lda, b, ldb,
                   beta, c + lo * ldc, ldc);
@@ -141,9 +142,8 @@ void sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, const
   sgemm_impl(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nullptr);
 }
 
-void sgemm_rows_from(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a,
-                     int64_t lda, const float* b, int64_t ldb, const float* row, float* c,
-                     int64_t ldc) {
+void sgemm_rows_from(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+                     const float* b, int64_t ldb, const float* row, float* c, int64_t ldc) {
   sgemm_impl(ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 1.0f, c, ldc, row);
 }
 

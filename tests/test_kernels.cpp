@@ -81,8 +81,7 @@ TEST_CASE("kernels::sgemm_rows_from: the bits of filling every row, then sgemm w
   Rng rng(13);
   GemmFor restore(kernels::gemm_backend());
   // Split by rows, by columns (fewer than 32 rows), unsplit with many rows (K = 2), K = 0.
-  const int64_t shapes[][3] = {{128, 400, 784}, {20, 400, 128}, {3, 5, 7}, {200, 300, 2},
-                               {40, 30, 0}};
+  const int64_t shapes[][3] = {{128, 400, 784}, {20, 400, 128}, {3, 5, 7}, {200, 300, 2}, {40, 30, 0}};
   for (const auto backend : {kernels::GemmBackend::openblas, kernels::GemmBackend::onednn})
     for (const auto& s : shapes)
       for (int threads : {1, 2}) {
