@@ -3,6 +3,8 @@
 #include <cmath>
 
 #include "autograd/gradcheck.h"
+#include "autograd/parallel.h"
+#include "autograd/vecmath.h"
 #include "nn/losses.h"
 
 using namespace vgrad;
@@ -141,4 +143,41 @@ TEST_CASE("signed_log_sigmoid_loss: a term of weight k equals k copies of it") {
   CHECK_THROWS_WITH_AS(signed_log_sigmoid_loss(xm, sm, Reduction::sum, Tensor::from({2}, {1, 1})),
                        "signed_log_sigmoid_loss: weights must be [3] like the logits, got [2]",
                        Error);
+}
+
+TEST_CASE("bce_with_logits: the bits of the float terms summed in eight lanes and 64 blocks") {
+  // The kernel computes its float terms a chunk at a time, then adds them to eight double
+  // lanes (element i of a block to lane (i - begin) % 8), lanes pairwise, blocks in order: the
+  // same value as this plain loop, at 1 and 2 threads, one block or 64 with a ragged tail.
+  Rng rng(21);
+  for (int64_t n : {int64_t(1000), int64_t(7), kernels::kParallelMin + 4099}) {
+    CAPTURE(n);
+    const Tensor x = randn({n}, rng) * 6.0f, u = rand_uniform({n}, rng, 0.0f, 1.0f);
+    std::vector<float> yv(n);
+    for (int64_t i = 0; i < n; ++i) yv[i] = i % 3 == 0 ? u.at(i) : (float)(i % 2);
+    const Tensor y = Tensor::from({n}, yv);
+    const float w = 1.7f;
+    auto lanes = [&](int64_t begin, int64_t end) {
+      double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      for (int64_t i = begin; i < end; ++i) {
+        const float xi = x.at(i), yi = y.at(i), sp = vecmath::softplus(xi);
+        lane[(i - begin) % 8] += (double)(w * yi * (sp - xi) + (1.0f - yi) * sp);
+      }
+      return ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
+             ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    };
+    double total = 0;
+    if (n < kernels::kParallelMin) {
+      total = lanes(0, n);
+    } else {
+      const int64_t step = (n + 63) / 64;
+      for (int64_t b = 0; b < 64; ++b) total += lanes(std::min(n, b * step), std::min(n, (b + 1) * step));
+    }
+    const int keep = max_threads();  // CHECK does not throw: the count is always restored
+    for (int threads : {1, 2}) {
+      set_threads(threads);
+      CHECK(bce_with_logits(x, y, Reduction::sum, w).item() == (float)total);
+    }
+    set_threads(keep);
+  }
 }
