@@ -23,6 +23,9 @@ template <typename... Parts>
   throw Error(cat(parts...));
 }
 
+// The pieces are evaluated on every call, also when ok holds: on a path run hundreds of times a
+// step (every Tensor::empty, every broadcast, every matmul) a piece that builds a string, such
+// as shape_str(), cost a string and a malloc each; write `if (!ok) fail(...)` there instead.
 template <typename... Parts>
 inline void check(bool ok, const Parts&... parts) {
   if (!ok) fail(parts...);

@@ -152,12 +152,13 @@ void sweep(const Tensor& root, const Tensor& seed, const Sweep& how, bool retain
         ") does not require grad: did you forget set_requires_grad() on a parameter?");
   Tensor g = seed;
   if (!g.defined()) {
-    check(root.numel() == 1, "backward: a non-scalar tensor of shape ", root.shape_str(),
-          " needs an explicit seed gradient");
+    if (root.numel() != 1)
+      fail("backward: a non-scalar tensor of shape ", root.shape_str(),
+           " needs an explicit seed gradient");
     g = Tensor::full(root.shape(), 1.0f);
   }
-  check(g.shape() == root.shape(), "backward: seed has shape ", g.shape_str(),
-        " but the tensor has ", root.shape_str());
+  if (g.shape() != root.shape())
+    fail("backward: seed has shape ", g.shape_str(), " but the tensor has ", root.shape_str());
   // Hold every node of the sweep: clearing a child's inputs below may drop the last other
   // reference to a parent that has not run yet.
   std::vector<std::shared_ptr<TensorImpl>> order;

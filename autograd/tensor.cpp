@@ -15,7 +15,7 @@ std::string shape_str(const Shape& s) {
 int64_t numel_of(const Shape& s) {
   int64_t n = 1;
   for (int64_t d : s) {
-    check(d >= 0, "tensor: negative dimension in shape ", shape_str(s));
+    if (d < 0) fail("tensor: negative dimension in shape ", shape_str(s));
     n *= d;
   }
   return n;

@@ -17,9 +17,9 @@ inline double sigmoid(float v) { return vecmath::sigmoid(v); }
 inline double clamped_log(double p) { return std::max(std::log(p), -100.0); }
 
 void check_pair(const char* op, const Tensor& a, const Tensor& b) {
-  check(a.shape() == b.shape(), op, ": inputs differ in shape: ", a.shape_str(), " vs ",
-        b.shape_str());
-  check(a.numel() > 0, op, ": empty input ", a.shape_str());
+  if (a.shape() != b.shape())
+    fail(op, ": inputs differ in shape: ", a.shape_str(), " vs ", b.shape_str());
+  if (a.numel() <= 0) fail(op, ": empty input ", a.shape_str());
 }
 
 double scale_of(Reduction r, int64_t n) { return r == Reduction::mean ? 1.0 / (double)n : 1.0; }
