@@ -22,7 +22,10 @@ LDLIBS   += -lopenblas -ldnnl -lz -fopenmp
 # drive the runners. Only tools/cli/main.cpp is outside both.
 MAIN_SRC := tools/cli/main.cpp
 LIB_SRC  := $(wildcard autograd/*.cpp autograd/ops/*.cpp nn/*.cpp datasets/*.cpp models/*.cpp)
-TOOL_SRC := $(filter-out $(MAIN_SRC),$(wildcard tools/*/*.cpp))
+# tools/cli/commands.cpp includes the commands' files (cmd_*.cpp, reproduce_report.cpp), so they
+# are compiled once together and never alone: see that file for why.
+CMD_SRC  := $(wildcard tools/cli/cmd_*.cpp) tools/cli/reproduce_report.cpp
+TOOL_SRC := $(filter-out $(MAIN_SRC) $(CMD_SRC),$(wildcard tools/*/*.cpp))
 TEST_SRC := $(wildcard tests/*.cpp)
 LIB_OBJ  := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.cpp=$(BUILD)/%.o)
