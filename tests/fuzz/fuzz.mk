@@ -4,6 +4,8 @@
 #   make fuzz-smoke   the same for 10 s each (CI)
 FUZZ_CXX     ?= clang++
 FUZZ_SECONDS ?= 60
+# Targets run side by side, each one process on one core.
+FUZZ_JOBS    ?= $(shell nproc)
 FUZZ_OUT     := build/fuzz
 FUZZ_TARGETS := idx edge_list graph_folder checkpoint
 # Library code is instrumented too (fuzzer-no-link) so coverage guides into the readers;
@@ -24,10 +26,10 @@ FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz_%)
 
 .PHONY: fuzz fuzz-smoke fuzz-build fuzz-check-clang
 fuzz: fuzz-build
-	@bash tests/fuzz/run.sh $(FUZZ_OUT) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	@FUZZ_JOBS=$(FUZZ_JOBS) bash tests/fuzz/run.sh $(FUZZ_OUT) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-smoke: fuzz-build
-	@bash tests/fuzz/run.sh $(FUZZ_OUT) 10 $(FUZZ_TARGETS)
+	@FUZZ_JOBS=$(FUZZ_JOBS) bash tests/fuzz/run.sh $(FUZZ_OUT) 10 $(FUZZ_TARGETS)
 
 fuzz-build: fuzz-check-clang $(FUZZ_BINS) $(FUZZ_OUT)/seeds/.done
 
