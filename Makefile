@@ -14,7 +14,7 @@ EIGEN_INC := -I/usr/include/eigen3
 # read errno after math calls, so results are unchanged.
 # -g1 (line tables only) is enough for a sanitizer's stack trace and compiles faster.
 DEBUG    ?= -g
-CXXFLAGS += -std=c++20 $(OPT) $(ARCH) -fno-trapping-math -fno-math-errno $(DEBUG) -Wall -Wextra -fopenmp -I. $(BLAS_INC) $(EIGEN_INC) -MMD -MP
+CXXFLAGS += -std=c++20 $(OPT) $(SAN) $(ARCH) -fno-trapping-math -fno-math-errno $(DEBUG) -Wall -Wextra -fopenmp -I. $(BLAS_INC) $(EIGEN_INC) -MMD -MP
 LDLIBS   += -lopenblas -ldnnl -lz -fopenmp
 
 # Two archives, as the layers: libvgrad.a is the library (autograd, nn, datasets, models);
@@ -22,7 +22,10 @@ LDLIBS   += -lopenblas -ldnnl -lz -fopenmp
 # drive the runners. Only tools/cli/main.cpp is outside both.
 MAIN_SRC := tools/cli/main.cpp
 LIB_SRC  := $(wildcard autograd/*.cpp autograd/ops/*.cpp nn/*.cpp datasets/*.cpp models/*.cpp)
-TOOL_SRC := $(filter-out $(MAIN_SRC),$(wildcard tools/*/*.cpp))
+# tools/cli/commands.cpp includes the commands' files (cmd_*.cpp, reproduce_report.cpp), so they
+# are compiled once together and never alone: see that file for why.
+CMD_SRC  := $(wildcard tools/cli/cmd_*.cpp) tools/cli/reproduce_report.cpp
+TOOL_SRC := $(filter-out $(MAIN_SRC) $(CMD_SRC),$(wildcard tools/*/*.cpp))
 TEST_SRC := $(wildcard tests/*.cpp)
 LIB_OBJ  := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
 TOOL_OBJ := $(TOOL_SRC:%.cpp=$(BUILD)/%.o)
@@ -48,6 +51,16 @@ deps:
 # -O3 (tools/cli/cmd_train.cpp: 76 s against 142 s on a loaded 2-core machine) and they do no
 # numeric work, so results are unchanged. A sanitize build passes its own OPT, which wins.
 $(BUILD)/tools/cli/%.o: OPT := $(subst -O3,-O1,$(OPT))
+# The test files drive the library (built at OPT) and do little numeric work of their own:
+# -O1 compiles them in about half the time of -O3 (tests/main.cpp, doctest's runner: 4.9 s
+# against 9.3 s), and under the sanitizers -O0 in about half of -O1's (8.8 s against 15.3 s).
+# TEST_OPT comes last on the line, so it wins over OPT.
+TEST_OPT ?= $(subst -O3,-O1,$(OPT))
+$(BUILD)/tests/%.o: CXXFLAGS += $(TEST_OPT)
+# Except a test that compares the library's loops with the bits of vecmath.h's inline scalar
+# functions compiled in the test itself: those bits depend on the level (at -O1 its exp check
+# failed against the -O3 library; a*b+c fused into an FMA or not), so it gets the library's OPT.
+$(BUILD)/tests/test_vecmath.o: CXXFLAGS += $(OPT)
 
 $(BUILD)/%.o: %.cpp Makefile | deps
 	@mkdir -p $(dir $@)
@@ -73,8 +86,10 @@ test: all
 
 # The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer, in its own tree;
 # the sanitized vgrad too, which tests/test_bad_input.cpp runs beside the test binary.
+# The library and the commands at -O1 (SAN is kept apart from OPT so that the per-folder
+# levels above still apply), the test files at -O0: see TEST_OPT.
 sanitize: deps
-	$(MAKE) BUILD=build/sanitize DEBUG=-g1 OPT="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" build/sanitize/vgrad build/sanitize/vgrad_tests
+	$(MAKE) BUILD=build/sanitize DEBUG=-g1 OPT=-O1 TEST_OPT=-O0 SAN="-fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" build/sanitize/vgrad build/sanitize/vgrad_tests
 	ASAN_OPTIONS=detect_leaks=1 build/sanitize/vgrad_tests $(TEST_ARGS)
 
 data:
