@@ -119,12 +119,6 @@ void group_by_row(const std::vector<int32_t>& row_of, int64_t rows, std::vector<
   ptr[0] = 0;
 }
 
-// How far ahead a row is asked for from memory, and the asking (16 floats a cache line).
-constexpr int64_t kPrefetchTerms = 8;
-inline void prefetch_row(const float* row, int64_t d) {
-  for (int64_t c = 0; c < d; c += 16) __builtin_prefetch(row + c);
-}
-
 // A side's table: [rows, D], or with a lookup, any [N, D] and `lookup` rows < N, one per row.
 void check_table(const char* op, const char* name, const Tensor& t, int64_t rows,
                  const RowIndex& lookup) {
@@ -247,14 +241,9 @@ Tensor pair_dot(const Tensor& a, const Tensor& b, const PairsPtr& pairs, const R
   const int64_t* rb = b_rows ? b_rows->data() : nullptr;
   float* py = y.data();
 #pragma omp parallel for schedule(static) if (t_count * d >= kernels::kParallelMin)
-  for (int64_t t = 0; t < t_count; ++t) {
-    // B's rows come in no order from a table of many MB (DeepWalk's tree nodes): the row a few
-    // terms ahead is asked for while this dot runs. A hint only: no result depends on it.
-    if (t + kPrefetchTerms < t_count)
-      prefetch_row(pb + (rb ? rb[ib[t + kPrefetchTerms]] : (int64_t)ib[t + kPrefetchTerms]) * d, d);
+  for (int64_t t = 0; t < t_count; ++t)
     py[t] = dot(pa + (ra ? ra[ia[t]] : (int64_t)ia[t]) * d,
                 pb + (rb ? rb[ib[t]] : (int64_t)ib[t]) * d, d);
-  }
   return record("pair_dot", y, {a, b},
                 [pairs, a_rows, b_rows](const Tensor& gy, const Inputs& in, Grads& g) {
     if (g.wants(0))
