@@ -55,9 +55,9 @@ struct MergeSlots {
   std::vector<Slot> slot;  // [context row * 2 + (sign < 0)]
   // hs: a centre's contexts counted first (a walk revisits nodes: the same context recurs in
   // one centre's windows), then each distinct one's path added once with its count as the
-  // weight (add_path). The same terms in the same order as adding every occurrence's path: a
-  // repeated context's path adds no new term, and its count is the 1.0f per occurrence those
-  // adds summed (small integers: exact in float, in any order).
+  // weight. The same terms in the same order as adding every occurrence's path: a repeated
+  // context's path adds no new term, and its count is the 1.0f per occurrence those adds
+  // summed (small integers: exact in float).
   std::vector<Slot> seen;                           // [node]
   std::vector<std::pair<int32_t, int32_t>> counts;  // (context, count), first occurrence first
   uint32_t stamp = 0;
@@ -68,7 +68,7 @@ struct MergeSlots {
       : slot(2 * context_rows), seen(nodes), marks((context_rows + 63) / 64, 0) {}
   void mark(int32_t row) { marks[row >> 6] |= 1ULL << (row & 63); }
   // The stamp wraps after 4e9 centres: old stamps are long gone by then.
-  void start_centre() { ++stamp, counts.clear(), above.clear(); }
+  void start_centre() { ++stamp, counts.clear(); }
   // Adds `count` times log sigmoid(s u . v_row) to the current centre's terms.
   void add(GroupTerms& out, int32_t row, float s, float count = 1.0f) {
     Slot& e = slot[2 * (size_t)row + (s < 0 ? 1 : 0)];
@@ -79,35 +79,6 @@ struct MergeSlots {
     e.stamp = stamp, e.at = (int32_t)out.row.size();
     out.row.push_back(row), out.sign.push_back(s), out.weight.push_back(count);
     mark(row);
-  }
-  // hs: adds `count` times context x's path (inner nodes and branch signs, root first). A term
-  // seen before for this centre means its whole prefix was (a path through a node passes its
-  // ancestors the same way), so only the path's unseen suffix is looked up, walking up from the
-  // leaf, and appended in path order: the terms and their order of the per-node adds. The count
-  // is left on the path's last term; finish_paths() adds each term's weight into the term one
-  // step nearer the root, last term first, so each weight ends as the same integer sum.
-  std::vector<int32_t> above;  // per term of the group: its parent term, -1 for the root's
-  void add_path(GroupTerms& out, const int32_t* inner, const float* sign, int64_t len,
-                int32_t count) {
-    auto slot_of = [&](int64_t k) -> Slot& {
-      return slot[2 * (size_t)inner[k] + (sign[k] < 0 ? 1 : 0)];
-    };
-    int64_t k = len;  // the path's unseen suffix is [k, len)
-    while (k > 0 && slot_of(k - 1).stamp != stamp) --k;
-    int32_t last = k > 0 ? slot_of(k - 1).at : -1;
-    for (; k < len; ++k) {
-      Slot& e = slot_of(k);
-      e.stamp = stamp, e.at = (int32_t)out.row.size();
-      out.row.push_back(inner[k]), out.sign.push_back(sign[k]), out.weight.push_back(0.0f);
-      mark(inner[k]);
-      above.push_back(last);
-      last = e.at;
-    }
-    if (last >= 0) out.weight[last] += (float)count;
-  }
-  void finish_paths(GroupTerms& out) {
-    for (size_t t = out.row.size(); t-- > 0;)
-      if (above[t] >= 0) out.weight[above[t]] += out.weight[t];
   }
   void count_context(int32_t x) {
     Slot& e = seen[x];
@@ -244,13 +215,11 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
         }
       }
     }
-    if (!hs) return;
     for (const auto& [x, count] : merged.counts) {
-      const int64_t at = tree.path_start[x], len = tree.path_start[x + 1] - at;
-      out.terms += count * len;
-      merged.add_path(out, tree.inner.data() + at, tree.sign.data() + at, len, count);
+      out.terms += count * (tree.path_start[x + 1] - tree.path_start[x]);
+      for (int64_t k = tree.path_start[x]; k < tree.path_start[x + 1]; ++k)
+        merged.add(out, tree.inner[k], tree.sign[k], (float)count);
     }
-    merged.finish_paths(out);
   };
   const int64_t positions = (int64_t)walks.nodes.size(), total = positions * c.epochs;
   int64_t done = 0;
