@@ -61,8 +61,14 @@ struct MergeSlots {
   std::vector<Slot> seen;                           // [node]
   std::vector<std::pair<int32_t, int32_t>> counts;  // (context, count), first occurrence first
   uint32_t stamp = 0;
-  MergeSlots(int64_t context_rows, int64_t nodes) : slot(2 * context_rows), seen(nodes) {}
-  void start_centre() { ++stamp, counts.clear(); }  // wraps after 4e9 centres: old stamps gone
+  // The context rows given a term this batch, one bit each, marked as the terms are made (on
+  // this slot's thread, the row at hand) and taken by SortedRows::take.
+  std::vector<uint64_t> marks;
+  MergeSlots(int64_t context_rows, int64_t nodes)
+      : slot(2 * context_rows), seen(nodes), marks((context_rows + 63) / 64, 0) {}
+  void mark(int32_t row) { marks[row >> 6] |= 1ULL << (row & 63); }
+  // The stamp wraps after 4e9 centres: old stamps are long gone by then.
+  void start_centre() { ++stamp, counts.clear(); }
   // Adds `count` times log sigmoid(s u . v_row) to the current centre's terms.
   void add(GroupTerms& out, int32_t row, float s, float count = 1.0f) {
     Slot& e = slot[2 * (size_t)row + (s < 0 ? 1 : 0)];
@@ -72,6 +78,7 @@ struct MergeSlots {
     }
     e.stamp = stamp, e.at = (int32_t)out.row.size();
     out.row.push_back(row), out.sign.push_back(s), out.weight.push_back(count);
+    mark(row);
   }
   void count_context(int32_t x) {
     Slot& e = seen[x];
@@ -93,7 +100,9 @@ struct SortedRows {
   std::vector<int32_t> local;  // table row -> batch-local row, valid for this batch's rows
   std::vector<int64_t> rows;
   explicit SortedRows(int64_t n) : bits((n + 63) / 64, 0), local(n, 0) {}
-  void mark(int32_t row) { bits[row >> 6] |= 1ULL << (row & 63); }
+  void take(std::vector<uint64_t>& marks) {  // marks these rows, clears `marks`
+    for (size_t w = 0; w < bits.size(); ++w) bits[w] |= marks[w], marks[w] = 0;
+  }
   void finish() {  // numbers the marked rows in increasing order, clears the marks
     rows.clear();
     for (size_t w = 0; w < bits.size(); ++w)
@@ -256,12 +265,12 @@ DeepWalkStats train_deepwalk(DeepWalk& model, const Csr& adj_train, const DeepWa
       for (int64_t r = 0; r < groups; ++r) {
         const GroupTerms& gt = group[r];
         terms += gt.terms;
-        for (int32_t row : gt.row) ctx.mark(row);
         a.insert(a.end(), gt.row.size(), centre_local[r]);
         b.insert(b.end(), gt.row.begin(), gt.row.end());
         sign.insert(sign.end(), gt.sign.begin(), gt.sign.end());
         weight.insert(weight.end(), gt.weight.begin(), gt.weight.end());
       }
+      for (MergeSlots& m : slots) ctx.take(m.marks);
       ctx.finish();
       for (int32_t& row : b) row = ctx.local[row];
       done += end - begin;

@@ -93,6 +93,52 @@ void for_each_sparse_row(const RowSparse& s, int64_t d, F f) {
   for (int64_t k = 0; k < r; ++k) f(s.rows[k], k);
 }
 
+// A row-sparse step's look-ahead: far enough that a row arrives from memory by its turn.
+constexpr int64_t kPrefetchRows = 4;
+void prefetch_row(const float* row, int64_t d) {
+  for (int64_t c = 0; c < d; c += 16) __builtin_prefetch(row + c, 1);  // 16 floats a line
+}
+
+// One parameter's row-sparse Adam step: its rows touched, its tensors and its constants.
+struct SparseAdamStep {
+  const RowSparse* s;
+  float *p, *m, *v;
+  const float* g;
+  int64_t d;
+  AdamConstants c;
+};
+
+// Every row-sparse parameter's rows in one parallel region, laid end to end (DeepWalk's two
+// tables: some 50 centre rows and ~1500 tree-node rows a step), rather than a region, or a
+// serial loop, per table. Each row is one thread's: the same bits for any thread count.
+void sparse_adam_steps(const std::vector<SparseAdamStep>& steps) {
+  std::vector<int64_t> start{0};  // where each parameter's rows begin in the joined range
+  int64_t work = 0;
+  for (const SparseAdamStep& st : steps) {
+    start.push_back(start.back() + (int64_t)st.s->rows.size());
+    work += (int64_t)st.s->rows.size() * st.d;
+  }
+  const int64_t total = start.back();
+#pragma omp parallel if (work >= kernels::kParallelMin)
+  {
+    const kernels::FlushDenormals flush;  // decaying moments: see parallel.h
+#pragma omp for schedule(static)
+    for (int64_t i = 0; i < total; ++i) {
+      size_t k = 0;
+      while (start[k + 1] <= i) ++k;
+      const SparseAdamStep& st = steps[k];
+      const int64_t r = i - start[k], row = st.s->rows[r], d = st.d;
+      // The rows touched are scattered over tables of many MB and the update is memory-bound:
+      // the weights and moments of a row a few ahead are asked for while this one is updated.
+      if (r + kPrefetchRows < start[k + 1] - start[k]) {
+        const int64_t ahead = st.s->rows[r + kPrefetchRows] * d;
+        prefetch_row(st.p + ahead, d), prefetch_row(st.m + ahead, d), prefetch_row(st.v + ahead, d);
+      }
+      adam_range(st.p + row * d, st.g + r * d, st.m + row * d, st.v + row * d, 0, d, st.c);
+    }
+  }
+}
+
 }  // namespace
 
 Optimizer::Optimizer(std::vector<Tensor> params) : params_(std::move(params)) {
@@ -197,6 +243,7 @@ void Adam::step() {
   std::vector<size_t> which;  // parameters that have a gradient this step
   std::vector<int64_t> sizes;
   std::vector<AdamConstants> per_param;
+  std::vector<SparseAdamStep> sparse;
   for (size_t k = 0; k < params_.size(); ++k) {
     const GradKind kind = grad_kind(params_[k]);
     if (kind == GradKind::none) continue;
@@ -211,14 +258,9 @@ void Adam::step() {
     c.step_size = (float)(o.lr / bias1);
     c.bias2_sqrt = (float)std::sqrt(bias2);
     if (kind == GradKind::sparse) {  // SparseAdam: the rows touched and their moments only
-      const RowSparse& s = *params_[k].sparse_grad();
-      const int64_t d = params_[k].numel() / params_[k].rows();
-      float *p = params_[k].data(), *m = m_[k].data(), *v = v_[k].data();
-      const float* g = s.values->data->data();
-      for_each_sparse_row(s, d, [&](int64_t row, int64_t r) {
-        const kernels::FlushDenormals flush;
-        adam_range(p + row * d, g + r * d, m + row * d, v + row * d, 0, d, c);
-      });
+      const RowSparse* s = params_[k].sparse_grad();
+      sparse.push_back({s, params_[k].data(), m_[k].data(), v_[k].data(), s->values->data->data(),
+                        params_[k].numel() / params_[k].rows(), c});
       continue;
     }
     per_param.push_back(c);
@@ -231,6 +273,7 @@ void Adam::step() {
     adam_range(params_[k].data(), params_[k].grad().data(), m_[k].data(), v_[k].data(), begin, end,
                per_param[s]);
   });
+  if (!sparse.empty()) sparse_adam_steps(sparse);
 }
 
 void Adam::save_to(Checkpoint& ckpt, const std::string& prefix) const {

@@ -145,6 +145,49 @@ TEST_CASE("optim: a parameter with dense and row-sparse gradients steps on their
   CHECK(table.to_vector() == std::vector<float>{-1, -1, -1, -1, -2, -2});
 }
 
+TEST_CASE("optim: row-sparse Adam over two tables at once: each its rows, width, step count") {
+  // Big enough (41.6k elements) for the one parallel region over both tables' rows; table a
+  // takes a step alone first, so the two step with different bias corrections.
+  Rng rng(11);
+  const Tensor start_a = rand_uniform({400, 64}, rng, -1, 1), start_b = rand_uniform({600, 96}, rng, -1, 1);
+  std::vector<int64_t> rows_a, rows_b;
+  for (int64_t r = 0; r < 400; r += 2) rows_a.push_back(r);
+  for (int64_t r = 1; r < 600; r += 2) rows_b.push_back(r);
+  const Tensor w_a = rand_uniform({200, 64}, rng, -1, 1), w_b = rand_uniform({300, 96}, rng, -1, 1);
+  auto run = [&](bool sparse, int threads) {
+    set_threads(threads);
+    Tensor a = start_a.clone().set_requires_grad(), b = start_b.clone().set_requires_grad();
+    Adam opt({a, b}, AdamOptions{.lr = 0.05});
+    auto step = [&](const Tensor& loss, std::vector<Tensor> params) {
+      opt.zero_grad();
+      if (sparse) {
+        loss.backward();
+      } else {
+        const std::vector<Tensor> g = vgrad::grad(loss, params);
+        for (size_t k = 0; k < params.size(); ++k) params[k].impl().grad = g[k].impl_ptr();
+      }
+      opt.step();
+    };
+    step(sum(mul(embedding(a, rows_a), w_a)), {a});
+    step(sum(mul(embedding(a, rows_a), w_a)) + sum(mul(embedding(b, rows_b), w_b)), {a, b});
+    return std::make_pair(a, b);
+  };
+  const auto [sa, sb] = run(true, 2);
+  const auto [da, db] = run(false, 2);
+  const auto [one_a, one_b] = run(true, 1);
+  set_threads(0);
+  CHECK(same_bits(sa.data(), one_a.data(), sa.numel()));  // any thread count: the same bits
+  CHECK(same_bits(sb.data(), one_b.data(), sb.numel()));
+  for (int64_t r = 0; r < 400; ++r) {
+    CAPTURE(r);
+    CHECK(same_bits(row_of(sa, r).data(), row_of(r % 2 ? start_a : da, r).data(), 64));
+  }
+  for (int64_t r = 0; r < 600; ++r) {
+    CAPTURE(r);
+    CHECK(same_bits(row_of(sb, r).data(), row_of(r % 2 ? db : start_b, r).data(), 96));
+  }
+}
+
 TEST_CASE("pair_dot with lookups: pair_dot of two embedding lookups to the bit, gradients too") {
   Rng rng(8);
   const int64_t d = 37;  // not a multiple of 32 or 64: the kernels' tails run too

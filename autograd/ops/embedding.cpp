@@ -272,7 +272,10 @@ Tensor pair_scatter(const Tensor& w, const Tensor& x, const PairsPtr& pairs, Pai
   const float *pw = w.data(), *px = x.data();
   float* py = y.data();
   // One output row per iteration, its terms in ascending t: the same sums on any thread count.
-#pragma omp parallel for schedule(dynamic, 64) if (pairs->size() * d >= kernels::kParallelMin)
+  // Chunks of up to 64 rows, fewer when the rows are few: DeepWalk's centre side is some 50
+  // rows of ~70 terms each, which one 64-row chunk gave to one thread while the other waited.
+  const int64_t chunk = std::clamp<int64_t>(out_rows / 32, 1, 64);
+#pragma omp parallel for schedule(dynamic, chunk) if (pairs->size() * d >= kernels::kParallelMin)
   for (int64_t r = 0; r < out_rows; ++r)
     scatter_row(py + r * d, terms + ptr[r], ptr[r + 1] - ptr[r], other, xr, pw, px, d);
   return record("pair_scatter", y, {w, x},
