@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
 
 #include "autograd/check.h"
 #include "datasets/synthetic.h"
@@ -172,4 +173,12 @@ TEST_CASE("bench page: Table 1's baselines, their wall-time and memory targets")
   dw.cell.failures = 1;
   r.baselines = {dw};
   CHECK(failed_runs(r) == 1);
+}
+
+TEST_CASE("bench --torch: the default PyTorch scripts' folder is where the repository keeps them") {
+  // The tests run from the repository root, as `vgrad bench` must; a moved folder showed up only
+  // as `make bench-torch` failing at its first row.
+  const Settings s;
+  for (const char* script : {"/gae.py", "/vae_mnist.py", "/install.sh"})
+    CHECK_MESSAGE(std::filesystem::exists(s.torch_dir + script), std::string(s.torch_dir + script));
 }

@@ -14,7 +14,7 @@ struct Settings {
   // so every row runs the same build.
   std::string vgrad = "/proc/self/exe";
   std::string python = "/usr/bin/python3";
-  std::string torch_dir = "tools/torch";
+  std::string torch_dir = "tools/bench/torch";
   std::string data_dir;  // passed to the PyTorch scripts (vgrad's own default)
   int repeats = 3;
   bool quick = false;
