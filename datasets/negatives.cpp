@@ -1,8 +1,12 @@
 #include "datasets/negatives.h"
 
 #include "autograd/check.h"
+#include "autograd/parallel.h"
 
 namespace vgrad {
+
+// How far ahead a candidate's row offsets are requested: far enough to cover a miss.
+constexpr int64_t kAhead = 16;
 
 NegativeSampler::NegativeSampler(int64_t num_nodes, const std::vector<Edge>& edges)
     : n_(num_nodes), start_(num_nodes + 1, 0) {
@@ -44,12 +48,27 @@ NegativeSampler::NegativeSampler(int64_t num_nodes, const std::vector<Edge>& edg
 std::vector<Edge> NegativeSampler::sample(int64_t num_positive, int64_t k, Rng& rng) const {
   check(num_positive >= 0 && k >= 0, "NegativeSampler::sample: expected counts >= 0, found ",
         num_positive, " positives and k = ", k);
-  std::vector<Edge> out;
-  out.reserve(num_positive * k);
-  while ((int64_t)out.size() < num_positive * k) {
-    const int64_t i = (int64_t)rng.below(n_), j = (int64_t)rng.below(n_);
-    if (i == j || excluded(i, j)) continue;
-    out.emplace_back((int32_t)i, (int32_t)j);
+  const int64_t want = num_positive * k;
+  std::vector<Edge> out(want);
+  std::vector<uint8_t> keep(want);
+  // Each round draws as many candidates as are still wanted, tests them all (in parallel: each
+  // test is a cache miss on a random node's row) and keeps the non-edges in order. A round ends
+  // the run only if all its candidates were kept, so the draws, and the rng after them, are
+  // exactly those of testing one candidate at a time: the same pairs for any thread count.
+  for (int64_t have = 0; have < want;) {
+    const int64_t m = want - have;
+    for (int64_t c = have; c < want; ++c) {
+      const int64_t i = (int64_t)rng.below(n_), j = (int64_t)rng.below(n_);
+      out[c] = {(int32_t)i, (int32_t)j};
+    }
+#pragma omp parallel for schedule(static) if (m >= kernels::kParallelMin)
+    for (int64_t c = have; c < want; ++c) {
+      if (c + kAhead < want) __builtin_prefetch(&start_[out[c + kAhead].first]);
+      const auto [i, j] = out[c];
+      keep[c] = i != j && !excluded(i, j);
+    }
+    for (int64_t c = have; c < want; ++c)
+      if (keep[c]) out[have++] = out[c];
   }
   return out;
 }

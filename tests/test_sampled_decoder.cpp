@@ -32,6 +32,34 @@ TEST_CASE("negatives: excluded in either direction, whatever order, repeats or s
   CHECK_THROWS_WITH_AS(NegativeSampler(2, {{0, 1}, {0, 0}}), "NegativeSampler: graph is complete: expected at least one non-edge, found none", Error);
 }
 
+TEST_CASE("negatives: drawn in rounds, the pairs and the rng after them are one-at-a-time's") {
+  // A dense graph (half of all pairs are edges), so most rounds reject some candidates, and
+  // enough draws for the parallel test (kParallelMin); at 1 and 2 threads.
+  const int64_t n = 300;
+  std::vector<Edge> edges;
+  Rng g(4);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = i + 1; j < n; ++j)
+      if (g.below(2)) edges.push_back({(int32_t)i, (int32_t)j});
+  const EdgeSet excluded = edge_set(edges);
+  // The definition: draw (i, j), keep it unless i == j or it is an edge, until enough are kept.
+  Rng ref(9);
+  std::vector<Edge> want;
+  while (want.size() < 40000) {
+    const int32_t i = (int32_t)ref.below(n), j = (int32_t)ref.below(n);
+    if (i != j && !excluded.count(pair_key(i, j))) want.push_back({i, j});
+  }
+  const NegativeSampler sampler(n, edges);
+  for (int threads : {1, 2}) {
+    set_threads(threads);
+    Rng rng(9);
+    CHECK(sampler.sample(20000, 2, rng) == want);
+    Rng after = ref;
+    CHECK(rng.below(1000000) == after.below(1000000));
+  }
+  set_threads(0);
+}
+
 TEST_CASE("sampled decoder: the training edges against fresh non-edges from the run's rng") {
   const Graph g = make_sbm(SbmOptions{.num_nodes = 60, .p_in = 0.2, .p_out = 0.02, .seed = 5});
   const LinkSplit split = mask_test_edges(g, 1);
