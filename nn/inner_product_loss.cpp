@@ -222,6 +222,9 @@ Tensor inner_product_bce_dense(const Tensor& z, const CsrPtr& labels,
 namespace vgrad {
 namespace {
 
+// How many pairs ahead a pair's rows of Z are requested: far enough to cover a miss.
+constexpr int64_t kAhead = 8;
+
 // One end of a pair, filed under the other end's node: (the other node, dloss/dx of the pair).
 struct Incident {
   int32_t other;
@@ -241,18 +244,29 @@ template <typename PairAt>
 Incidence group_by_node(int64_t n, int64_t total, PairAt pair_at, const std::vector<float>& g) {
   Incidence inc;
   inc.start.assign(n + 1, 0);
-  for (int64_t p = 0; p < total; ++p) {
-    const NodePair& e = pair_at(p);
-    ++inc.start[e.first + 1];
-    ++inc.start[e.second + 1];
-  }
-  for (int64_t u = 0; u < n; ++u) inc.start[u + 1] += inc.start[u];
-  std::vector<int64_t> next(inc.start.begin(), inc.start.end() - 1);
   inc.incident.resize(2 * total);
-  for (int64_t p = 0; p < total; ++p) {
-    const NodePair& e = pair_at(p);
-    inc.incident[next[e.first]++] = {e.second, g[p]};
-    inc.incident[next[e.second]++] = {e.first, g[p]};
+  // Each thread owns a range of nodes and reads every pair, filing only the ends in its range.
+  // The pairs are read once per thread, in order (cheap), while the random writes into counts
+  // and lists far larger than the cache (the cost) are split; a node's list stays in pair order.
+#pragma omp parallel if (total >= kernels::kParallelMin)
+  {
+    const int64_t parts = omp_get_num_threads(), t = omp_get_thread_num();
+    const int64_t lo = n * t / parts, width = n * (t + 1) / parts - lo;
+    auto mine = [&](int32_t u) { return (uint64_t)(u - lo) < (uint64_t)width; };
+    for (int64_t p = 0; p < total; ++p) {
+      const NodePair& e = pair_at(p);
+      if (mine(e.first)) ++inc.start[e.first + 1];
+      if (mine(e.second)) ++inc.start[e.second + 1];
+    }
+#pragma omp barrier
+#pragma omp single
+    for (int64_t u = 0; u < n; ++u) inc.start[u + 1] += inc.start[u];
+    std::vector<int64_t> next(inc.start.begin() + lo, inc.start.begin() + lo + width);
+    for (int64_t p = 0; p < total; ++p) {
+      const NodePair& e = pair_at(p);
+      if (mine(e.first)) inc.incident[next[e.first - lo]++] = {e.second, g[p]};
+      if (mine(e.second)) inc.incident[next[e.second - lo]++] = {e.first, g[p]};
+    }
   }
   return inc;
 }
@@ -270,23 +284,36 @@ Tensor sampled_inner_product_bce(const Tensor& z, const std::vector<NodePair>& p
   auto pair_at = [&](int64_t p) -> const NodePair& {
     return p < n_pos ? positives[p] : negatives[p - n_pos];
   };
-  for (int64_t p = 0; p < total; ++p) {
-    const auto [u, v] = pair_at(p);
-    check(u >= 0 && v >= 0 && u < n && v < n, "sampled_inner_product_bce: pair (", u, ", ", v,
-          ") outside the ", n, " rows of Z");
-  }
   const float* pz = z.data();
   // Two passes: first every logit x = z_u . z_v, a short loop, so the CPU keeps many of its
   // cache misses on random rows of Z in flight (with the loss math in the same loop it keeps
-  // few: this call took twice as long on 100k nodes), then loss and dloss/dx from x.
+  // few: this call took twice as long on 100k nodes), then loss and dloss/dx from x. The pairs'
+  // bounds are checked in the same pass, and reported in order after it.
   std::vector<float> g(total);  // x per pair, then dloss/dx
-#pragma omp parallel for schedule(static) if (total >= kernels::kParallelMin)
+  bool outside = false;
+#pragma omp parallel for schedule(static) reduction(|| \
+                                                    : outside) if (total >= kernels::kParallelMin)
   for (int64_t p = 0; p < total; ++p) {
-    const float* a = pz + pair_at(p).first * d;
-    const float* b = pz + pair_at(p).second * d;
+    if (p + kAhead < total) {
+      const NodePair& next = pair_at(p + kAhead);
+      if ((uint64_t)next.first < (uint64_t)n && (uint64_t)next.second < (uint64_t)n)
+        __builtin_prefetch(pz + next.first * d), __builtin_prefetch(pz + next.second * d);
+    }
+    const auto [u, v] = pair_at(p);
+    if ((uint64_t)u >= (uint64_t)n || (uint64_t)v >= (uint64_t)n) {
+      outside = true;
+      continue;
+    }
+    const float* a = pz + u * d;
+    const float* b = pz + v * d;
     float x = 0;
     for (int64_t c = 0; c < d; ++c) x += a[c] * b[c];
     g[p] = x;
+  }
+  for (int64_t p = 0; outside && p < total; ++p) {
+    const auto [u, v] = pair_at(p);
+    check(u >= 0 && v >= 0 && u < n && v < n, "sampled_inner_product_bce: pair (", u, ", ", v,
+          ") outside the ", n, " rows of Z");
   }
   const double w_pos = 1.0 / (double)n_pos, w_neg = 1.0 / (double)(total - n_pos);
   // ordered_sum calls the lambda once per pair, in fixed blocks: the same bits for any
@@ -320,6 +347,8 @@ Tensor sampled_inner_product_bce(const Tensor& z, const std::vector<NodePair>& p
       float* row = out + u * d;
       std::fill(row, row + d, 0.0f);
       for (int64_t k = start[u]; k < start[u + 1]; ++k) {
+        if (k + kAhead < (int64_t)incident.size())
+          __builtin_prefetch(pz + (int64_t)incident[k + kAhead].other * d);
         const float gp = s * incident[k].g;
         const float* other = pz + (int64_t)incident[k].other * d;
         for (int64_t c = 0; c < d; ++c) row[c] += gp * other[c];

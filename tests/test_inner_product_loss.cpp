@@ -195,4 +195,9 @@ TEST_CASE("sampled_inner_product_bce: refuses empty sets and pairs outside Z") {
                        "sampled_inner_product_bce: expected at least one positive and one negative pair, got 1 and 0", Error);
   CHECK_THROWS_WITH_AS(sampled_inner_product_bce(z, {{0, 1}}, {{2, 3}}),
                        "sampled_inner_product_bce: pair (2, 3) outside the 3 rows of Z", Error);
+  // Many pairs (the parallel check): the first pair outside Z in pair order is the one named.
+  std::vector<NodePair> neg(40000, {0, 1});
+  neg[30000] = {1, 7}, neg[35000] = {-1, 0};
+  CHECK_THROWS_WITH_AS(sampled_inner_product_bce(z, {{0, 1}}, neg),
+                       "sampled_inner_product_bce: pair (1, 7) outside the 3 rows of Z", Error);
 }
