@@ -58,6 +58,25 @@ float* raw_alloc(size_t n) {
   return static_cast<float*>(p);
 }
 
+// A miss for a large block first returns cached large blocks of other sizes, at least as many
+// bytes as it asks for. They are what an earlier phase of the step used (a 1M-node VGAE's
+// forward makes N x 16 tensors, its backward N x 32 ones); kept while a new block was faulted
+// in, they sat 650 MiB above the live tensors at that run's peak. A loop whose sizes repeat
+// every step stops missing after its first, so this costs it nothing.
+void release_other_sizes(Pool& p, size_t capacity) {
+  size_t freed = 0;
+  for (auto& [c, blocks] : p.free_blocks) {
+    if (c == capacity || c * sizeof(float) < kHugeMinBytes) continue;
+    while (!blocks.empty() && freed < capacity * sizeof(float)) {
+      std::free(blocks.back());
+      blocks.pop_back();
+      freed += c * sizeof(float);
+      p.stats.cached_bytes -= c * sizeof(float);
+    }
+    if (freed >= capacity * sizeof(float)) return;
+  }
+}
+
 }  // namespace
 
 Buffer::Buffer(size_t n) : n_(n) {
@@ -76,6 +95,7 @@ Buffer::Buffer(size_t n) : n_(n) {
       p.stats.cached_bytes -= capacity * sizeof(float);
       return;
     }
+    if (capacity * sizeof(float) >= kHugeMinBytes) release_other_sizes(p, capacity);
     ptr_ = raw_alloc(capacity);
     return;
   } else {

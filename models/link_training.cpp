@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "autograd/profile.h"
+#include "autograd/storage.h"
 #include "datasets/negatives.h"
 #include "nn/ranking.h"
 
@@ -95,8 +96,12 @@ void train_link(LinkRun& run, int first_epoch, int last_epoch, int eval_every,
       log.val_ap = val.ap;
     }
     if (on_epoch) on_epoch(log);
-    if (stop && stop()) return;
+    if (stop && stop()) break;
   }
+  // The blocks the steps' tensors kept for the next step (up to 1 GiB on a 1M-node graph) go
+  // back to the system: evaluation and the pictures ask for other sizes, and on top of the
+  // cache they made the run's peak (2.37 GB there, against 2.04 in training).
+  pool_release_all();
 }
 
 }  // namespace vgrad

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "autograd/ops.h"
+#include "autograd/storage.h"
 
 using namespace vgrad;
 
@@ -192,4 +193,22 @@ TEST_CASE("broadcasting: every stride pattern gives the naive loop's bits, small
     for (int64_t i = 0; i < y.numel(); ++i) same = same && y.at(i) == want[i];
     CHECK(same);
   }
+}
+
+TEST_CASE("Buffer pool: a miss for a large block first returns cached large blocks of other sizes") {
+  pool_release_all();
+  const size_t big = size_t(2) << 20;      // floats: an 8 MiB block, over the pool's large threshold
+  { Buffer a(big), b(big), small(4096); }  // two large blocks and a small one go to the cache
+  const uint64_t cached = pool_stats().cached_bytes;
+  CHECK(cached == 2 * big * sizeof(float) + 4096 * sizeof(float));
+  {
+    Buffer same(big);  // a hit: served from the cache, nothing else released
+    CHECK(pool_stats().cached_bytes == cached - big * sizeof(float));
+  }
+  {
+    Buffer other(2 * big);  // a miss for 16 MiB: both 8 MiB blocks go back, the small one stays
+    CHECK(pool_stats().cached_bytes == 4096 * sizeof(float));
+  }
+  pool_release_all();
+  CHECK(pool_stats().cached_bytes == 0);
 }
