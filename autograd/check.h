@@ -23,9 +23,11 @@ template <typename... Parts>
   throw Error(cat(parts...));
 }
 
-// The pieces are evaluated on every call, also when ok holds: on a path run hundreds of times a
-// step (every Tensor::empty, every broadcast, every matmul) a piece that builds a string, such
-// as shape_str(), cost a string and a malloc each; write `if (!ok) fail(...)` there instead.
+// The pieces are evaluated on every call, also when ok holds, so they should be cheap: check()
+// sits on paths run hundreds of times a step (every Tensor::empty, every broadcast, every
+// matmul), where a piece that builds a string, such as shape_str(), costs a string and a
+// malloc each time. shape_of(x) (tensor.h) is shape_str's lazy form: it is formatted only
+// when the check fails.
 template <typename... Parts>
 inline void check(bool ok, const Parts&... parts) {
   if (!ok) fail(parts...);

@@ -1,6 +1,6 @@
 // Loop helpers for kernels in every layer (ops, losses, optimizers, models): a parallel
-// elementwise map, fixed-order sums (whole range, and per column), and one region over
-// several arrays laid end to end.
+// elementwise map, fixed-order sums (whole range, and per column), one region over several
+// arrays laid end to end, and a row's prefetch.
 #pragma once
 #include <omp.h>
 #include <xmmintrin.h>
@@ -120,12 +120,14 @@ inline void column_sums(const float* x, int64_t rows, int64_t cols, double scale
 // end, in one parallel region: each thread takes an equal share of the total, and a share
 // may cover the tail of one array and the head of the next. An optimizer step over a model's
 // tensors (two big weights and a row of small biases) is then one fork and join, with the
-// biases spread over the threads instead of run one by one on the first.
+// biases spread over the threads instead of run one by one on the first. The region runs on
+// all threads when `work` reaches kParallelMin: the total, or, when an element stands for more
+// (a row of d floats), the caller's own measure.
 template <typename F>
-void for_each_span(const std::vector<int64_t>& sizes, F f) {
+void for_each_span(const std::vector<int64_t>& sizes, int64_t work, F f) {
   int64_t total = 0;
   for (int64_t n : sizes) total += n;
-#pragma omp parallel if (total >= kParallelMin)
+#pragma omp parallel if (work >= kParallelMin)
   {
     const int64_t parts = omp_get_num_threads(), t = omp_get_thread_num();
     const int64_t lo = total * t / parts, hi = total * (t + 1) / parts;
@@ -134,6 +136,28 @@ void for_each_span(const std::vector<int64_t>& sizes, F f) {
       const int64_t begin = std::max(lo, start), end = std::min(hi, start + sizes[k]);
       if (begin < end) f(k, begin - start, end - start);
     }
+  }
+}
+
+template <typename F>
+void for_each_span(const std::vector<int64_t>& sizes, F f) {
+  int64_t total = 0;
+  for (int64_t n : sizes) total += n;
+  for_each_span(sizes, total, f);
+}
+
+// Asks for a row of d floats, one cache line (16 floats) at a time, ahead of its use: for rows
+// scattered over a big table, where the hardware prefetcher starts only a few lines into each
+// row. for_write when the row will be written (an optimizer's update), so that a processor
+// with a write prefetch fetches the line to own it. __builtin_prefetch's intent must be a
+// constant, hence the two calls.
+inline void prefetch_row(const float* row, int64_t d, bool for_write) {
+  constexpr int64_t kLine = 64 / sizeof(float);
+  for (int64_t c = 0; c < d; c += kLine) {
+    if (for_write)
+      __builtin_prefetch(row + c, 1);
+    else
+      __builtin_prefetch(row + c, 0);
   }
 }
 

@@ -99,11 +99,8 @@ bool Grads::wants(size_t i) const {
 void Grads::add(size_t i, const Tensor& g) {
   if (!wants(i)) return;
   TensorImpl& parent = inputs_[i].impl();
-  // `if` rather than check(): check's arguments (two shape strings) would be built on every
-  // call, and this runs once per op per step.
-  if (g.shape() != parent.shape)
-    fail(op_, " backward: gradient for input ", i, " has shape ", g.shape_str(),
-         " but the input has shape ", shape_str(parent.shape));
+  check(g.shape() == parent.shape, op_, " backward: gradient for input ", i, " has shape ",
+        shape_of(g), " but the input has shape ", shape_of(parent.shape));
   accumulate_into(parent.sweep_grad, g, sweep_.create_graph);
 }
 
@@ -112,10 +109,10 @@ void Grads::add_rows(size_t i, const RowIndex& rows, const Tensor& values) {
   TensorImpl& parent = inputs_[i].impl();
   const bool sparse = !parent.node && !sweep_.create_graph && !sweep_.needed;
   if (!sparse) return add(i, embedding_dense_backward(values, rows, parent.shape.at(0)));
-  if (!(values.dim() == 2 && parent.shape.size() == 2 && values.cols() == parent.shape[1] &&
-        values.rows() == (int64_t)rows->size()))
-    fail(op_, " backward: row gradient ", values.shape_str(), " for ", rows->size(),
-         " rows does not fit input ", i, " of shape ", shape_str(parent.shape));
+  check(values.dim() == 2 && parent.shape.size() == 2 && values.cols() == parent.shape[1] &&
+            values.rows() == (int64_t)rows->size(),
+        op_, " backward: row gradient ", shape_of(values), " for ", rows->size(),
+        " rows does not fit input ", i, " of shape ", shape_of(parent.shape));
   merge_row_sparse(parent.sparse_grad, *rows, values);
 }
 
@@ -152,13 +149,12 @@ void sweep(const Tensor& root, const Tensor& seed, const Sweep& how, bool retain
         ") does not require grad: did you forget set_requires_grad() on a parameter?");
   Tensor g = seed;
   if (!g.defined()) {
-    if (root.numel() != 1)
-      fail("backward: a non-scalar tensor of shape ", root.shape_str(),
-           " needs an explicit seed gradient");
+    check(root.numel() == 1, "backward: a non-scalar tensor of shape ", shape_of(root),
+          " needs an explicit seed gradient");
     g = Tensor::full(root.shape(), 1.0f);
   }
-  if (g.shape() != root.shape())
-    fail("backward: seed has shape ", g.shape_str(), " but the tensor has ", root.shape_str());
+  check(g.shape() == root.shape(), "backward: seed has shape ", shape_of(g), " but the tensor has ",
+        shape_of(root));
   // Hold every node of the sweep: clearing a child's inputs below may drop the last other
   // reference to a parent that has not run yet.
   std::vector<std::shared_ptr<TensorImpl>> order;

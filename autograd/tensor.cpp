@@ -1,6 +1,7 @@
 #include "autograd/tensor.h"
 
 #include <cstring>
+#include <ostream>
 
 #include "autograd/tape.h"
 
@@ -12,10 +13,12 @@ std::string shape_str(const Shape& s) {
   return out + "]";
 }
 
+std::ostream& operator<<(std::ostream& out, ShapeOf s) { return out << shape_str(s.shape); }
+
 int64_t numel_of(const Shape& s) {
   int64_t n = 1;
   for (int64_t d : s) {
-    if (d < 0) fail("tensor: negative dimension in shape ", shape_str(s));
+    check(d >= 0, "tensor: negative dimension in shape ", shape_of(s));
     n *= d;
   }
   return n;
@@ -42,9 +45,9 @@ Tensor Tensor::full(const Shape& shape, float value, bool requires_grad) {
 }
 
 Tensor Tensor::from(const Shape& shape, const std::vector<float>& values, bool requires_grad) {
-  if (numel_of(shape) != (int64_t)values.size())  // not check(): it would build the string
-    fail("Tensor::from: shape ", vgrad::shape_str(shape), " holds ", numel_of(shape),
-         " values but ", values.size(), " were given");
+  const int64_t n = numel_of(shape);
+  check(n == (int64_t)values.size(), "Tensor::from: shape ", shape_of(shape), " holds ", n,
+        " values but ", values.size(), " were given");
   Tensor t = empty(shape, requires_grad);
   if (!values.empty()) std::memcpy(t.data(), values.data(), values.size() * sizeof(float));
   return t;
@@ -60,14 +63,12 @@ TensorImpl& Tensor::impl() const {
 int64_t Tensor::size(int64_t axis) const {
   const int64_t d = dim();
   const int64_t a = axis < 0 ? axis + d : axis;
-  // `if`, not check(): rows() and cols() come here, and check's arguments (a shape string,
-  // a malloc) would be built on every call, many times per training step.
-  if (!(a >= 0 && a < d)) fail("tensor: axis ", axis, " out of range for shape ", shape_str());
+  check(a >= 0 && a < d, "tensor: axis ", axis, " out of range for shape ", shape_of(*this));
   return shape()[a];
 }
 
 float Tensor::item() const {
-  if (numel() != 1) fail("item: expected a single value, got shape ", shape_str());
+  check(numel() == 1, "item: expected a single value, got shape ", shape_of(*this));
   return at(0);
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,15 @@ namespace vgrad {
 using Shape = std::vector<int64_t>;
 std::string shape_str(const Shape& s);  // "[2, 3]"
 int64_t numel_of(const Shape& s);
+
+// shape_str's lazy form, for check()'s pieces (check.h): it holds a reference and formats only
+// when a failing check streams it, so a passing check builds no string. The shape must
+// outlive the check: shape_of(x) inside the check's own call.
+struct ShapeOf {
+  const Shape& shape;
+};
+inline ShapeOf shape_of(const Shape& s) { return {s}; }
+std::ostream& operator<<(std::ostream& out, ShapeOf s);  // what shape_str(s.shape) returns
 
 class Tensor;
 struct Node;
@@ -100,5 +110,7 @@ class Tensor {
  private:
   std::shared_ptr<TensorImpl> impl_;
 };
+
+inline ShapeOf shape_of(const Tensor& t) { return {t.shape()}; }  // t.shape_str(), lazily
 
 }  // namespace vgrad

@@ -15,13 +15,11 @@ Tensor gather_rows(const Tensor& images, const std::vector<int64_t>& order, int6
   // Rows are scattered over the whole set: each copy waits on memory, so two threads help,
   // and the rows two ahead are requested while one is copied (the hardware prefetcher starts
   // only a few lines into each row).
-  constexpr int64_t kAhead = 2, kLine = 64 / sizeof(float);
+  constexpr int64_t kAhead = 2;
 #pragma omp parallel for schedule(static) if (count * d >= kernels::kParallelMin)
   for (int64_t r = 0; r < count; ++r) {
-    if (r + kAhead < count) {
-      const float* next = images.data() + order[begin + r + kAhead] * d;
-      for (int64_t i = 0; i < d; i += kLine) __builtin_prefetch(next + i);
-    }
+    if (r + kAhead < count)
+      kernels::prefetch_row(images.data() + order[begin + r + kAhead] * d, d, false);
     std::memcpy(x.data() + r * d, images.data() + order[begin + r] * d, d * sizeof(float));
   }
   return x;

@@ -11,9 +11,9 @@ namespace {
 
 void check_same(const char* op, const char* a_name, const Tensor& a, const char* b_name,
                 const Tensor& b) {
-  if (a.dim() != 2) fail(op, ": ", a_name, " must be [N, Z], got ", a.shape_str());
-  if (a.shape() != b.shape())
-    fail(op, ": ", a_name, " is ", a.shape_str(), " but ", b_name, " is ", b.shape_str());
+  check(a.dim() == 2, op, ": ", a_name, " must be [N, Z], got ", shape_of(a));
+  check(a.shape() == b.shape(), op, ": ", a_name, " is ", shape_of(a), " but ", b_name, " is ",
+        shape_of(b));
 }
 
 }  // namespace

@@ -14,8 +14,8 @@ Linear::Linear(int64_t in, int64_t out, Rng& rng, bool bias) : in_(in), out_(out
 }
 
 Tensor Linear::forward(const Tensor& x) const {
-  if (!(x.dim() == 2 && x.cols() == in_))
-    fail("Linear(", in_, " -> ", out_, "): input is ", x.shape_str(), ", expected [N, ", in_, "]");
+  check(x.dim() == 2 && x.cols() == in_, "Linear(", in_, " -> ", out_, "): input is ", shape_of(x),
+        ", expected [N, ", in_, "]");
   return bias_.defined() ? linear(x, weight_, bias_) : matmul(x, weight_);
 }
 

@@ -17,9 +17,8 @@ inline double sigmoid(float v) { return vecmath::sigmoid(v); }
 inline double clamped_log(double p) { return std::max(std::log(p), -100.0); }
 
 void check_pair(const char* op, const Tensor& a, const Tensor& b) {
-  if (a.shape() != b.shape())
-    fail(op, ": inputs differ in shape: ", a.shape_str(), " vs ", b.shape_str());
-  if (a.numel() <= 0) fail(op, ": empty input ", a.shape_str());
+  check(a.shape() == b.shape(), op, ": inputs differ in shape: ", shape_of(a), " vs ", shape_of(b));
+  check(a.numel() > 0, op, ": empty input ", shape_of(a));
 }
 
 double scale_of(Reduction r, int64_t n) { return r == Reduction::mean ? 1.0 / (double)n : 1.0; }
@@ -89,15 +88,14 @@ double ordered_block_sum(int64_t n, F block_sum) {
 
 Tensor signed_log_sigmoid_loss(const Tensor& logits, const Tensor& signs, Reduction reduction,
                                const Tensor& weights) {
-  if (!(logits.dim() == 1 && signs.shape() == logits.shape()))  // no shape strings per call
-    fail("signed_log_sigmoid_loss: expected logits and signs of one shape [T], got ",
-         logits.shape_str(), " and ", signs.shape_str());
+  check(logits.dim() == 1 && signs.shape() == logits.shape(),
+        "signed_log_sigmoid_loss: expected logits and signs of one shape [T], got ",
+        shape_of(logits), " and ", shape_of(signs));
   check(!signs.requires_grad(), "signed_log_sigmoid_loss: the signs are constants");
   const Tensor terms = log_sigmoid(mul(logits, signs));
   if (!weights.defined()) return neg(reduce(terms, reduction));
-  if (weights.shape() != logits.shape())
-    fail("signed_log_sigmoid_loss: weights must be [", logits.numel(), "] like the logits, got ",
-         weights.shape_str());
+  check(weights.shape() == logits.shape(), "signed_log_sigmoid_loss: weights must be [",
+        logits.numel(), "] like the logits, got ", shape_of(weights));
   check(!weights.requires_grad(), "signed_log_sigmoid_loss: the weights are constants");
   const float* w = weights.data();
   const int64_t n = weights.numel();

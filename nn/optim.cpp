@@ -95,9 +95,6 @@ void for_each_sparse_row(const RowSparse& s, int64_t d, F f) {
 
 // A row-sparse step's look-ahead: far enough that a row arrives from memory by its turn.
 constexpr int64_t kPrefetchRows = 4;
-void prefetch_row(const float* row, int64_t d) {
-  for (int64_t c = 0; c < d; c += 16) __builtin_prefetch(row + c, 1);  // 16 floats a line
-}
 
 // One parameter's row-sparse Adam step: its rows touched, its tensors and its constants.
 struct SparseAdamStep {
@@ -112,31 +109,29 @@ struct SparseAdamStep {
 // tables: some 50 centre rows and ~1500 tree-node rows a step), rather than a region, or a
 // serial loop, per table. Each row is one thread's: the same bits for any thread count.
 void sparse_adam_steps(const std::vector<SparseAdamStep>& steps) {
-  std::vector<int64_t> start{0};  // where each parameter's rows begin in the joined range
-  int64_t work = 0;
+  std::vector<int64_t> counts;  // each parameter's rows touched: the spans the threads split
+  int64_t work = 0;             // floats updated: what decides whether to go parallel
   for (const SparseAdamStep& st : steps) {
-    start.push_back(start.back() + (int64_t)st.s->rows.size());
-    work += (int64_t)st.s->rows.size() * st.d;
+    counts.push_back((int64_t)st.s->rows.size());
+    work += counts.back() * st.d;
   }
-  const int64_t total = start.back();
-#pragma omp parallel if (work >= kernels::kParallelMin)
-  {
+  kernels::for_each_span(counts, work, [&](size_t k, int64_t begin, int64_t end) {
     const kernels::FlushDenormals flush;  // decaying moments: see parallel.h
-#pragma omp for schedule(static)
-    for (int64_t i = 0; i < total; ++i) {
-      size_t k = 0;
-      while (start[k + 1] <= i) ++k;
-      const SparseAdamStep& st = steps[k];
-      const int64_t r = i - start[k], row = st.s->rows[r], d = st.d;
+    const SparseAdamStep& st = steps[k];
+    const int64_t d = st.d;
+    for (int64_t r = begin; r < end; ++r) {
+      const int64_t row = st.s->rows[r];
       // The rows touched are scattered over tables of many MB and the update is memory-bound:
       // the weights and moments of a row a few ahead are asked for while this one is updated.
-      if (r + kPrefetchRows < start[k + 1] - start[k]) {
+      if (r + kPrefetchRows < counts[k]) {  // a row of the same table
         const int64_t ahead = st.s->rows[r + kPrefetchRows] * d;
-        prefetch_row(st.p + ahead, d), prefetch_row(st.m + ahead, d), prefetch_row(st.v + ahead, d);
+        kernels::prefetch_row(st.p + ahead, d, true);
+        kernels::prefetch_row(st.m + ahead, d, true);
+        kernels::prefetch_row(st.v + ahead, d, true);
       }
       adam_range(st.p + row * d, st.g + r * d, st.m + row * d, st.v + row * d, 0, d, st.c);
     }
-  }
+  });
 }
 
 }  // namespace

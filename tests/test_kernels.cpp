@@ -179,6 +179,23 @@ TEST_CASE("for_each_span: every element of every array exactly once, at 1 and 2 
   }
 }
 
+TEST_CASE("for_each_span: `work`, not the count, decides whether the threads split it") {
+  ThreadsFor t(2);
+  auto threads_used = [](const std::vector<int64_t>& sizes, int64_t work) {
+    std::vector<int> by_thread(2, 0);
+    kernels::for_each_span(sizes, work, [&](size_t, int64_t, int64_t) {
+#pragma omp atomic write
+      by_thread[omp_get_thread_num()] = 1;
+    });
+    return by_thread[0] + by_thread[1];
+  };
+  // a few rows of many floats each (sparse Adam's case), and many cheap elements
+  CHECK(threads_used({40, 60}, 100 * 4096) == 2);
+  CHECK(threads_used({40, 60}, 100) == 1);
+  CHECK(threads_used({70000}, kernels::kParallelMin - 1) == 1);
+  CHECK(threads_used({70000}, kernels::kParallelMin) == 2);
+}
+
 TEST_CASE("Adam and SGD over mixed sizes: 1 and 2 threads give bit-identical parameters") {
   auto train = [](int threads, bool adam) {
     ThreadsFor t(threads);

@@ -24,6 +24,22 @@ TEST_CASE("Tensor: factories, shape and element access") {
   CHECK_THROWS_WITH_AS(t.item(), "item: expected a single value, got shape [2, 3]", Error);
 }
 
+TEST_CASE("shape_of: prints what shape_str prints, and only when streamed") {
+  for (const Shape& s : {Shape{}, Shape{0}, Shape{7}, Shape{2, 3}, Shape{4, 1, 5}}) {
+    const Tensor t = Tensor::zeros(s);
+    CHECK(cat("x ", shape_of(t), " y") == "x " + t.shape_str() + " y");
+    CHECK(cat(shape_of(s)) == shape_str(s));
+  }
+  // A reference, formatted when streamed: a piece that had built its string when made would
+  // still say [2] here. So a passing check(ok, ..., shape_of(x)) builds no string.
+  Shape s{2};
+  const ShapeOf piece = shape_of(s);
+  s.push_back(3);
+  CHECK(cat(piece) == "[2, 3]");
+  CHECK_NOTHROW(check(true, "never ", piece));
+  CHECK_THROWS_WITH(check(false, "shape ", piece, " is wrong"), "shape [2, 3] is wrong");
+}
+
 TEST_CASE("Rng: same seed same stream, different seeds differ, normals look normal") {
   Rng a(42), b(42), c(43);
   for (int i = 0; i < 5; ++i) CHECK(a.next_u64() == b.next_u64());

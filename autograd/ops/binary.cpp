@@ -78,8 +78,8 @@ Shape broadcast_shape(const char* op, const Shape& a, const Shape& b) {
   for (size_t k = 0; k < d; ++k) {
     const int64_t da = k < d - a.size() ? 1 : a[k - (d - a.size())];
     const int64_t db = k < d - b.size() ? 1 : b[k - (d - b.size())];
-    if (!(da == db || da == 1 || db == 1))
-      fail(op, ": shapes ", shape_str(a), " and ", shape_str(b), " cannot be broadcast together");
+    check(da == db || da == 1 || db == 1, op, ": shapes ", shape_of(a), " and ", shape_of(b),
+          " cannot be broadcast together");
     out[k] = da == 1 ? db : da;
   }
   return out;
@@ -88,8 +88,8 @@ Shape broadcast_shape(const char* op, const Shape& a, const Shape& b) {
 // sum_to: y = the sum of x over the dimensions that broadcasting to x's shape expanded;
 // dL/dx = dL/dy broadcast back to x's shape.
 Tensor sum_to(const Tensor& x, const Shape& shape) {
-  if (broadcast_shape("sum_to", shape, x.shape()) != x.shape())
-    fail("sum_to: cannot reduce ", x.shape_str(), " to ", shape_str(shape));
+  check(broadcast_shape("sum_to", shape, x.shape()) == x.shape(), "sum_to: cannot reduce ",
+        shape_of(x), " to ", shape_of(shape));
   if (shape == x.shape()) return x;
   auto backward = [](const Tensor& gy, const Inputs& in, Grads& g) {
     g.add(0, expand(gy, in[0].shape()));
@@ -132,8 +132,8 @@ Tensor sum_to(const Tensor& x, const Shape& shape) {
 
 // expand: y = x broadcast to `shape` (numpy rules);  dL/dx = sum_to(dL/dy, x's shape)
 Tensor expand(const Tensor& x, const Shape& shape) {
-  if (broadcast_shape("expand", x.shape(), shape) != shape)
-    fail("expand: cannot broadcast ", x.shape_str(), " to ", shape_str(shape));
+  check(broadcast_shape("expand", x.shape(), shape) == shape, "expand: cannot broadcast ",
+        shape_of(x), " to ", shape_of(shape));
   if (shape == x.shape()) return x;
   Tensor y = Tensor::empty(shape);
   const float* px = x.data();

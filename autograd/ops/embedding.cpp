@@ -122,13 +122,12 @@ void group_by_row(const std::vector<int32_t>& row_of, int64_t rows, std::vector<
 // A side's table: [rows, D], or with a lookup, any [N, D] and `lookup` rows < N, one per row.
 void check_table(const char* op, const char* name, const Tensor& t, int64_t rows,
                  const RowIndex& lookup) {
-  // `if`, not check(): check's arguments (a shape string) would be built on every call.
   if (!lookup) {
-    if (!(t.dim() == 2 && t.rows() == rows))
-      fail(op, ": ", name, " must be [", rows, ", D] for these pairs, got ", t.shape_str());
+    check(t.dim() == 2 && t.rows() == rows, op, ": ", name, " must be [", rows,
+          ", D] for these pairs, got ", shape_of(t));
     return;
   }
-  if (t.dim() != 2) fail(op, ": ", name, " must be a table [N, D], got ", t.shape_str());
+  check(t.dim() == 2, op, ": ", name, " must be a table [N, D], got ", shape_of(t));
   check((int64_t)lookup->size() == rows, op, ": ", name, "'s lookup has ", lookup->size(),
         " rows, expected ", rows, " (one per row of the pairs' side)");
   check_rows(op, *lookup, t.rows());
@@ -150,7 +149,7 @@ Tensor embedding(const Tensor& table, std::vector<int64_t> rows) {
 
 // embedding: Y[k] = table[rows[k]];  dtable[rows[k]] += dY[k]
 Tensor embedding(const Tensor& table, const RowIndex& rows) {
-  if (table.dim() != 2) fail("embedding: the table must be [N, D], got ", table.shape_str());
+  check(table.dim() == 2, "embedding: the table must be [N, D], got ", shape_of(table));
   check_rows("embedding", *rows, table.rows());
   const int64_t b = (int64_t)rows->size(), d = table.cols();
   Tensor y = Tensor::empty({b, d});
@@ -231,8 +230,8 @@ Tensor pair_dot(const Tensor& a, const Tensor& b, const PairsPtr& pairs, const R
                 const RowIndex& b_rows) {
   check_table("pair_dot", "A", a, pairs->rows_a, a_rows);
   check_table("pair_dot", "B", b, pairs->rows_b, b_rows);
-  if (a.cols() != b.cols())
-    fail("pair_dot: A ", a.shape_str(), " and B ", b.shape_str(), " differ in width");
+  check(a.cols() == b.cols(), "pair_dot: A ", shape_of(a), " and B ", shape_of(b),
+        " differ in width");
   const int64_t t_count = pairs->size(), d = a.cols();
   Tensor y = Tensor::empty({t_count});
   const float *pa = a.data(), *pb = b.data();
@@ -260,8 +259,8 @@ Tensor pair_scatter(const Tensor& w, const Tensor& x, const PairsPtr& pairs, Pai
                     const RowIndex& x_rows) {
   const bool onto_a = side == PairSide::a;
   const int64_t out_rows = onto_a ? pairs->rows_a : pairs->rows_b;
-  if (!(w.dim() == 1 && w.numel() == pairs->size()))
-    fail("pair_scatter: weights must be [", pairs->size(), "] (one per pair), got ", w.shape_str());
+  check(w.dim() == 1 && w.numel() == pairs->size(), "pair_scatter: weights must be [",
+        pairs->size(), "] (one per pair), got ", shape_of(w));
   check_table("pair_scatter", "X", x, onto_a ? pairs->rows_b : pairs->rows_a, x_rows);
   const int64_t d = x.cols();
   Tensor y = Tensor::empty({out_rows, d});

@@ -25,12 +25,11 @@ Tensor gemm(bool ta, bool tb, const Tensor& a, const Tensor& b) {
 // matmul: C = op(A) op(B).  With C = A B: dA = dC B^T, dB = A^T dC; the flags fold into
 // the same two products (cs231n's "dimension analysis": each gradient has its input's shape).
 Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
-  if (!(a.dim() == 2 && b.dim() == 2))
-    fail("matmul: expected 2-D tensors, got ", a.shape_str(), " and ", b.shape_str());
+  check(a.dim() == 2 && b.dim() == 2, "matmul: expected 2-D tensors, got ", shape_of(a), " and ",
+        shape_of(b));
   const int64_t ka = ta ? a.rows() : a.cols(), kb = tb ? b.cols() : b.rows();
-  if (ka != kb)
-    fail("matmul: inner sizes differ: ", a.shape_str(), ta ? "^T" : "", " @ ", b.shape_str(),
-         tb ? "^T" : "");
+  check(ka == kb, "matmul: inner sizes differ: ", shape_of(a), ta ? "^T" : "", " @ ", shape_of(b),
+        tb ? "^T" : "");
   Tensor c = gemm(ta, tb, a, b);
   return record("matmul", c, {a, b}, [ta, tb](const Tensor& gc, const Inputs& in, Grads& g) {
     const Tensor &a = in[0], &b = in[1];
@@ -46,10 +45,10 @@ Tensor matmul(const Tensor& a, const Tensor& b, bool ta, bool tb) {
 // costs no pass of its own (each thread copies its rows in the product's own region).
 // dX = dY W^T, dW = X^T dY, db = the column sums of dY.
 Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
-  if (!(x.dim() == 2 && w.dim() == 2 && x.cols() == w.rows()))
-    fail("linear: expected X [N, K] and W [K, M], got ", x.shape_str(), " and ", w.shape_str());
-  if (!(b.dim() == 1 && b.numel() == w.cols()))
-    fail("linear: bias is ", b.shape_str(), ", expected [", w.cols(), "] for W ", w.shape_str());
+  check(x.dim() == 2 && w.dim() == 2 && x.cols() == w.rows(),
+        "linear: expected X [N, K] and W [K, M], got ", shape_of(x), " and ", shape_of(w));
+  check(b.dim() == 1 && b.numel() == w.cols(), "linear: bias is ", shape_of(b), ", expected [",
+        w.cols(), "] for W ", shape_of(w));
   const int64_t m = x.rows(), k = x.cols(), n = w.cols();
   Tensor y = Tensor::empty({m, n});
   kernels::sgemm_rows_from(false, false, m, n, k, x.data(), k, w.data(), n, b.data(), y.data(), n);

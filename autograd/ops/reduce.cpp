@@ -9,8 +9,7 @@ namespace {
 
 int64_t normalize_axis(const char* op, const Tensor& x, int64_t axis) {
   const int64_t a = axis < 0 ? axis + x.dim() : axis;
-  if (!(a >= 0 && a < x.dim()))
-    fail(op, ": axis ", axis, " out of range for shape ", x.shape_str());
+  check(a >= 0 && a < x.dim(), op, ": axis ", axis, " out of range for shape ", shape_of(x));
   return a;
 }
 

@@ -95,8 +95,7 @@ Tensor log_sigmoid(const Tensor& x) {
 // step_mask: y = gy * [x > t];  dL/dgy = step_mask(dL/dy, x, t), dL/dx = 0 (piecewise
 // constant in x). One pass where gy * step(x) would take two: relu's backward in the VAE.
 Tensor step_mask(const Tensor& gy, const Tensor& x, float t) {
-  if (gy.shape() != x.shape())
-    fail("step_mask: shapes differ: ", gy.shape_str(), " and ", x.shape_str());
+  check(gy.shape() == x.shape(), "step_mask: shapes differ: ", shape_of(gy), " and ", shape_of(x));
   Tensor y = Tensor::empty(x.shape());
   const float *pg = gy.data(), *px = x.data();
   float* py = y.data();
