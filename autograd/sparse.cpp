@@ -217,13 +217,17 @@ namespace {
 template <int64_t D>
 void csr_times_dense_fixed(const std::vector<int64_t>& rp, const int32_t* ci, const float* v,
                            int64_t n, const float* x, float* out) {
-  constexpr int64_t kAhead = 8;
+  constexpr int64_t kAhead = 16;
+  // The look-ahead runs on into the next rows' entries (contiguous in CSR): a graph's rows are
+  // short (Pubmed's average 4.5 entries, a 1M-node random graph's 9), and stopping at the row's
+  // end left most entries without a prefetch.
+  const int64_t nnz = rp[n];
 #pragma omp parallel for schedule(dynamic, 64) if (n * D >= 32768)
   for (int64_t i = 0; i < n; ++i) {
     float o[D] = {};
     const int64_t end = rp[i + 1];
     for (int64_t k = rp[i]; k < end; ++k) {
-      if (k + kAhead < end) {
+      if (k + kAhead < nnz) {
         const float* ahead = x + (int64_t)ci[k + kAhead] * D;
         for (int64_t j = 0; j < D; j += 16) __builtin_prefetch(ahead + j);
       }
