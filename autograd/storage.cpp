@@ -4,6 +4,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 #include <new>
@@ -22,6 +23,8 @@ struct Pool {
   std::mutex mu;
   std::unordered_map<size_t, std::vector<float*>> free_blocks;
   PoolStats stats;
+  size_t live_bytes = 0;  // the pooled blocks in use (their size classes)
+  size_t most_live = 0;   // live_bytes' high-water mark since the last pool_release_all
 };
 
 // Blocks are kept by size class: n rounded up to 8 steps per power of two (at most 12.5%
@@ -58,22 +61,20 @@ float* raw_alloc(size_t n) {
   return static_cast<float*>(p);
 }
 
-// A miss for a large block first returns cached large blocks of other sizes, at least as many
-// bytes as it asks for. They are what an earlier phase of the step used (a 1M-node VGAE's
-// forward makes N x 16 tensors, its backward N x 32 ones); kept while a new block was faulted
-// in, they sat 650 MiB above the live tensors at that run's peak. A loop whose sizes repeat
-// every step stops missing after its first, so this costs it nothing.
+// A miss for a large block may first return cached large blocks of other sizes: as many as
+// keep the live and cached blocks together within the most that has been live at once. The
+// cached ones are what an earlier phase of the step used (a 1M-node VGAE's forward makes
+// N x 16 tensors, its backward N x 32 ones); kept while new blocks were faulted in, they sat
+// 650 MiB above the live tensors at that run's peak. A loop whose sizes repeat every step
+// stops missing after its first, so this costs it nothing.
 void release_other_sizes(Pool& p, size_t capacity) {
-  size_t freed = 0;
   for (auto& [c, blocks] : p.free_blocks) {
     if (c == capacity || c * sizeof(float) < kHugeMinBytes) continue;
-    while (!blocks.empty() && freed < capacity * sizeof(float)) {
+    while (!blocks.empty() && p.live_bytes + p.stats.cached_bytes > p.most_live) {
       std::free(blocks.back());
       blocks.pop_back();
-      freed += c * sizeof(float);
       p.stats.cached_bytes -= c * sizeof(float);
     }
-    if (freed >= capacity * sizeof(float)) return;
   }
 }
 
@@ -87,6 +88,8 @@ Buffer::Buffer(size_t n) : n_(n) {
     p.stats.allocations++;
     p.stats.bytes_allocated += n * sizeof(float);
     const size_t capacity = size_class(n);
+    p.live_bytes += capacity * sizeof(float);  // the new block counts as live from here
+    p.most_live = std::max(p.most_live, p.live_bytes);
     auto it = p.free_blocks.find(capacity);
     if (it != p.free_blocks.end() && !it->second.empty()) {
       ptr_ = it->second.back();
@@ -112,6 +115,7 @@ Buffer::~Buffer() {
     Pool& p = pool();
     std::lock_guard<std::mutex> lock(p.mu);
     const size_t capacity = size_class(n_);
+    p.live_bytes -= capacity * sizeof(float);
     if (p.stats.cached_bytes + capacity * sizeof(float) <= kPoolMaxBytes) {
       p.free_blocks[capacity].push_back(ptr_);
       p.stats.cached_bytes += capacity * sizeof(float);
@@ -150,6 +154,7 @@ void pool_release_all() {
     for (float* b : blocks) std::free(b);
   p.free_blocks.clear();
   p.stats.cached_bytes = 0;
+  p.most_live = p.live_bytes;
 }
 
 }  // namespace vgrad

@@ -35,6 +35,6 @@ struct PoolStats {
   uint64_t cached_bytes = 0;  // held in the free list now
 };
 PoolStats pool_stats();
-void pool_release_all();  // return every cached block to the system
+void pool_release_all();  // return every cached block to the system; the high-water mark restarts
 
 }  // namespace vgrad

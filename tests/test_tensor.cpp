@@ -211,20 +211,28 @@ TEST_CASE("broadcasting: every stride pattern gives the naive loop's bits, small
   }
 }
 
-TEST_CASE("Buffer pool: a miss for a large block first returns cached large blocks of other sizes") {
+TEST_CASE("Buffer pool: a miss returns cached large blocks of other sizes, no more than needed") {
+  // needed: live and cached blocks together stay within the most live at once
   pool_release_all();
-  const size_t big = size_t(2) << 20;      // floats: an 8 MiB block, over the pool's large threshold
+  const size_t big = size_t(2) << 20;  // floats: an 8 MiB block, over the pool's large threshold
+  const size_t f = sizeof(float);
   { Buffer a(big), b(big), small(4096); }  // two large blocks and a small one go to the cache
   const uint64_t cached = pool_stats().cached_bytes;
-  CHECK(cached == 2 * big * sizeof(float) + 4096 * sizeof(float));
+  CHECK(cached == 2 * big * f + 4096 * f);
   {
     Buffer same(big);  // a hit: served from the cache, nothing else released
-    CHECK(pool_stats().cached_bytes == cached - big * sizeof(float));
+    CHECK(pool_stats().cached_bytes == cached - big * f);
   }
   {
     Buffer other(2 * big);  // a miss for 16 MiB: both 8 MiB blocks go back, the small one stays
-    CHECK(pool_stats().cached_bytes == 4096 * sizeof(float));
+    CHECK(pool_stats().cached_bytes == 4096 * f);
   }
   pool_release_all();
   CHECK(pool_stats().cached_bytes == 0);
+  { Buffer a(4 * big), b(4 * big); }  // 64 MiB live at most, then cached
+  {
+    Buffer c(big);  // 8 MiB more: one 32 MiB block goes back, the other fits beside it
+    CHECK(pool_stats().cached_bytes == 4 * big * f);
+  }
+  pool_release_all();
 }
