@@ -254,27 +254,46 @@ Incidence group_by_node(int64_t n, int64_t total, PairAt pair_at, const std::vec
   inc.start.assign(n + 1, 0);
   inc.storage = Buffer(2 * 2 * total);  // two ends a pair, two floats an end
   Incident* incident = inc.incident();
-  // Each thread owns a range of nodes and reads every pair, filing only the ends in its range.
-  // The pairs are read once per thread, in order (cheap), while the random writes into counts
-  // and lists far larger than the cache (the cost) are split; a node's list stays in pair order.
-#pragma omp parallel if (total >= kernels::kParallelMin)
+  // A parallel stable counting sort: each thread counts, then files, the ends of its own run of
+  // pairs, at offsets where a node's ends from earlier runs come first, so each node's list is
+  // in pair order. Each pair is read once (threads that each read every pair and filed only
+  // their nodes' ends spent 0.6 CPU s a step on a 1M-node graph). The counters are N per thread
+  // (16 MB at 1M nodes and 2 threads), so at most 8 threads share the work: it is bound by
+  // memory long before that.
+  const int threads = std::clamp(max_threads(), 1, 8);
+  std::vector<std::vector<int64_t>> at(threads);  // counts, then offsets
+#pragma omp parallel num_threads(threads) if (total >= kernels::kParallelMin)
   {
     const int64_t parts = omp_get_num_threads(), t = omp_get_thread_num();
-    const int64_t lo = n * t / parts, width = n * (t + 1) / parts - lo;
-    auto mine = [&](int32_t u) { return (uint64_t)(u - lo) < (uint64_t)width; };
-    for (int64_t p = 0; p < total; ++p) {
+    const int64_t p0 = total * t / parts, p1 = total * (t + 1) / parts;
+    std::vector<int64_t>& mine = at[t];
+    mine.assign(n, 0);
+    for (int64_t p = p0; p < p1; ++p) {
       const NodePair& e = pair_at(p);
-      if (mine(e.first)) ++inc.start[e.first + 1];
-      if (mine(e.second)) ++inc.start[e.second + 1];
+      ++mine[e.first], ++mine[e.second];
     }
 #pragma omp barrier
+#pragma omp for schedule(static)
+    for (int64_t u = 0; u < n; ++u) {
+      int64_t c = 0;
+      for (int64_t k = 0; k < parts; ++k) c += at[k][u];
+      inc.start[u + 1] = c;
+    }
 #pragma omp single
     for (int64_t u = 0; u < n; ++u) inc.start[u + 1] += inc.start[u];
-    std::vector<int64_t> next(inc.start.begin() + lo, inc.start.begin() + lo + width);
-    for (int64_t p = 0; p < total; ++p) {
+#pragma omp for schedule(static)
+    for (int64_t u = 0; u < n; ++u) {
+      int64_t next = inc.start[u];
+      for (int64_t k = 0; k < parts; ++k) {
+        const int64_t c = at[k][u];
+        at[k][u] = next;
+        next += c;
+      }
+    }
+    for (int64_t p = p0; p < p1; ++p) {
       const NodePair& e = pair_at(p);
-      if (mine(e.first)) incident[next[e.first - lo]++] = {e.second, g[p]};
-      if (mine(e.second)) incident[next[e.second - lo]++] = {e.first, g[p]};
+      incident[mine[e.first]++] = {e.second, g[p]};
+      incident[mine[e.second]++] = {e.first, g[p]};
     }
   }
   return inc;
