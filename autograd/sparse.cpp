@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "autograd/check.h"
+#include "autograd/parallel.h"
 
 namespace vgrad {
 
@@ -227,10 +228,7 @@ void csr_times_dense_fixed(const std::vector<int64_t>& rp, const int32_t* ci, co
     float o[D] = {};
     const int64_t end = rp[i + 1];
     for (int64_t k = rp[i]; k < end; ++k) {
-      if (k + kAhead < nnz) {
-        const float* ahead = x + (int64_t)ci[k + kAhead] * D;
-        for (int64_t j = 0; j < D; j += 16) __builtin_prefetch(ahead + j);
-      }
+      if (k + kAhead < nnz) kernels::prefetch_row(x + (int64_t)ci[k + kAhead] * D, D, false);
       const float w = v[k];
       const float* xr = x + (int64_t)ci[k] * D;
 #pragma omp simd

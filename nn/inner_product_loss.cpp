@@ -324,8 +324,10 @@ Tensor sampled_inner_product_bce(const Tensor& z, const std::vector<NodePair>& p
   for (int64_t p = 0; p < total; ++p) {
     if (p + kAhead < total) {
       const NodePair& next = pair_at(p + kAhead);
-      if ((uint64_t)next.first < (uint64_t)n && (uint64_t)next.second < (uint64_t)n)
-        __builtin_prefetch(pz + next.first * d), __builtin_prefetch(pz + next.second * d);
+      if ((uint64_t)next.first < (uint64_t)n && (uint64_t)next.second < (uint64_t)n) {
+        kernels::prefetch_row(pz + next.first * d, d, false);
+        kernels::prefetch_row(pz + next.second * d, d, false);
+      }
     }
     const auto [u, v] = pair_at(p);
     if ((uint64_t)u >= (uint64_t)n || (uint64_t)v >= (uint64_t)n) {
@@ -376,7 +378,8 @@ Tensor sampled_inner_product_bce(const Tensor& z, const std::vector<NodePair>& p
       float* row = out + u * d;
       std::fill(row, row + d, 0.0f);
       for (int64_t k = start[u]; k < start[u + 1]; ++k) {
-        if (k + kAhead < entries) __builtin_prefetch(pz + (int64_t)incident[k + kAhead].other * d);
+        if (k + kAhead < entries)
+          kernels::prefetch_row(pz + (int64_t)incident[k + kAhead].other * d, d, false);
         const float gp = s * incident[k].g;
         const float* other = pz + (int64_t)incident[k].other * d;
         for (int64_t c = 0; c < d; ++c) row[c] += gp * other[c];
