@@ -139,8 +139,8 @@ TEST_CASE("deepwalk: the same seed and thread count give the same bits") {
 }
 
 TEST_CASE("deepwalk: 1 and 2 threads give the same bits, with either objective") {
-  // hs builds a batch's centre groups on all threads; the terms, their order and every sum
-  // must not depend on how many.
+  // At 2 threads the batches are made ahead on a thread of their own and the steps run on the
+  // other; the terms, their order and every sum must not depend on that.
   const Graph g = make_sbm({.num_nodes = 150, .p_in = 0.1, .p_out = 0.01, .seed = 6});
   const CsrPtr adj = adjacency(g.num_nodes, g.edges);
   for (const char* objective : {"hs", "neg"}) {
