@@ -1,6 +1,7 @@
 // Ctrl-C and SIGTERM before training: the real `vgrad` binary, busy drawing a large synthetic
-// graph, must end at once with 128 + signal and leave nothing in its --out folder. (During
-// training a signal finishes the step and writes a checkpoint: tests/test_train_runs.cpp.)
+// graph, must end at once with 128 + signal and leave nothing in its --out folder. During
+// training a signal finishes the step and writes a checkpoint: DeepWalk's below, the graph
+// runner's in tests/test_train_runs.cpp.
 #include <doctest/doctest.h>
 
 #include <csignal>
@@ -32,9 +33,10 @@ bool catches_signals(pid_t pid) {
 }
 
 // Starts vgrad ARGS, sends `sig` `delay_ms` after main has installed its handler (on a loaded
-// machine the start alone may take longer than the delay), waits at most 2 s for the exit.
+// machine the start alone may take longer than the delay) and its stderr shows `shown`, waits
+// at most 2 s for the exit.
 Stopped signal_after(const std::vector<std::string>& args, int sig, int delay_ms,
-                     const std::string& dir) {
+                     const std::string& dir, const std::string& shown = "") {
   std::vector<std::string> argv_s = {vgrad_binary()};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -52,6 +54,9 @@ Stopped signal_after(const std::vector<std::string>& args, int sig, int delay_ms
   const auto start = std::chrono::steady_clock::now();
   while (!catches_signals(pid) && std::chrono::steady_clock::now() - start < std::chrono::seconds(20))
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  while (read_bytes(err).find(shown) == std::string::npos &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(60))
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
   kill(pid, sig);
   Stopped s;
@@ -106,5 +111,32 @@ TEST_CASE("signals: SIGINT / SIGTERM while a graph is drawn end vgrad at once, n
     CHECK(s.seconds < 2);
     const std::vector<std::string> left = files_under(out);
     CHECK_MESSAGE(left.empty(), "written: ", left.empty() ? "" : left[0]);
+  }
+}
+
+TEST_CASE("signals: SIGINT during DeepWalk's training keeps the weights so far, at 1 and 2 threads") {
+  // At 2 threads the batches are made on a thread of their own: it must not take the signal
+  // or keep the process from ending.
+  REQUIRE_MESSAGE(std::filesystem::exists(vgrad_binary()), "run `make` first");
+  for (const char* threads : {"1", "2"}) {
+    TempDir d;
+    const std::string out = d / "run";
+    const Stopped s = signal_after({"train", "--model", "deepwalk", "--dataset",
+                                    "synthetic:nodes=4000,p_in=0.01,p_out=0.0005", "--threads",
+                                    threads, "--out", out},
+                                   SIGINT, 50, d.str(), "deepwalk synthetic");
+    const std::string err = read_bytes(d / "stderr");
+    INFO("threads ", threads, "; stderr: ", err);
+    CHECK_FALSE(s.timed_out);
+    CHECK(s.code == 130);
+    CHECK(s.seconds < 2);
+    CHECK(err.find("interrupted; the weights so far are in " + out + "/checkpoint.ckpt") !=
+          std::string::npos);
+    CHECK(files_under(out) == std::vector<std::string>{out + "/checkpoint.ckpt"});
+    // what it keeps is the run's: eval scores it (the same split from the same graph and seed)
+    const Ran eval =
+        run_binary(vgrad_binary(), {"eval", "--checkpoint", out + "/checkpoint.ckpt"}, "", d / "eval");
+    CHECK(eval.code == 0);
+    CHECK(eval.out.find("\"test_auc\"") != std::string::npos);
   }
 }

@@ -177,10 +177,14 @@ int cmd_train(int argc, char** argv) {
       std::fprintf(stderr, "vgrad train: interrupted\n");
       return 128 + stop.signal;
     }
-    std::fprintf(stderr,
-                 "vgrad train: interrupted; the run so far is in %s (continue with "
-                 "--resume %s)\n",
-                 stop.checkpoint.c_str(), stop.checkpoint.c_str());
+    if (!stop.resumable)
+      std::fprintf(stderr, "vgrad train: interrupted; the weights so far are in %s\n",
+                   stop.checkpoint.c_str());
+    else
+      std::fprintf(stderr,
+                   "vgrad train: interrupted; the run so far is in %s (continue with "
+                   "--resume %s)\n",
+                   stop.checkpoint.c_str(), stop.checkpoint.c_str());
     return 128 + stop.signal;
   }
 }

@@ -95,16 +95,21 @@ void write_embedding_run(const std::string& out_dir, const Module& model,
                          const nlohmann::json& meta, nlohmann::json result, const Graph& g,
                          const Tensor& z) {
   make_dirs(out_dir);
-  Checkpoint ckpt = node_ids_entry(g);
-  model.save_to(ckpt, "model.");
-  ckpt.set("run", meta.dump());
-  save_checkpoint(join_path(out_dir, "checkpoint.ckpt"), ckpt);
+  save_embedding_checkpoint(join_path(out_dir, "checkpoint.ckpt"), model, meta, g);
   result.erase("seed");
   write_jsonl(join_path(out_dir, "metrics.jsonl"), nlohmann::json::array({result}));
   plot::scatter_png(
       join_path(out_dir, "embedding.png"), plot::pca_2d(z.data(), z.rows(), z.cols()),
       g.labels.empty() ? std::vector<int>(g.num_nodes, -1) : g.labels,
       meta.at("model").get<std::string>() + " on " + g.name + ": PCA of node embeddings");
+}
+
+void save_embedding_checkpoint(const std::string& path, const Module& model,
+                               const nlohmann::json& meta, const Graph& g) {
+  Checkpoint ckpt = node_ids_entry(g);
+  model.save_to(ckpt, "model.");
+  ckpt.set("run", meta.dump());
+  save_checkpoint(path, ckpt);
 }
 
 Checkpoint node_ids_entry(const Graph& g) {

@@ -28,6 +28,9 @@ Checkpoint node_ids_entry(const Graph& g);
 void write_embedding_run(const std::string& out_dir, const Module& model,
                          const nlohmann::json& meta, nlohmann::json result, const Graph& g,
                          const Tensor& z);
+// Its checkpoint alone (also what an interrupted DeepWalk keeps).
+void save_embedding_checkpoint(const std::string& path, const Module& model,
+                               const nlohmann::json& meta, const Graph& g);
 
 void write_jsonl(const std::string& path, const nlohmann::json& lines);
 std::string join_path(const std::string& dir, const std::string& name);

@@ -28,6 +28,7 @@ class DeferSignals {
 struct Interrupted {
   int signal;
   std::string checkpoint;
+  bool resumable = true;  // false: the checkpoint keeps the weights, --resume cannot go on
 };
 
 }  // namespace vgrad::tools

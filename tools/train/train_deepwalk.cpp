@@ -43,15 +43,25 @@ json run_one(const TrainFlags& f, const Graph& g, uint64_t seed, const std::stri
     if (!f.quiet)
       progress.update(done * 1000 / total, "loss/term " + std::to_string(loss).substr(0, 6));
   };
-  const DeepWalkStats stats = train_deepwalk(model, *split.adj_train, config, seed, g.source,
-                                             on_progress, [] { return pending_signal() != 0; });
-  progress.finish();
-  if (pending_signal() != 0) {  // no --resume for DeepWalk: keep the embeddings so far
-    const std::string path =
-        out_dir.empty() ? "vgrad-interrupted.ckpt" : join_path(out_dir, "checkpoint.ckpt");
-    if (!out_dir.empty()) make_dirs(out_dir);
-    model.save(path);
-    throw Interrupted{pending_signal(), path};
+  // What `vgrad eval` and `vgrad export` read back, as for sc.
+  json meta = {{"model", f.model},        {"dataset", f.dataset},   {"seed", seed},
+               {"latent", f.latent},      {"epoch", config.epochs}, {"features", "auto"},
+               {"objective", f.objective}};
+  DeepWalkStats stats;
+  {
+    // During training a signal is deferred: the step ends and the embeddings so far are kept.
+    DeferSignals defer;
+    stats = train_deepwalk(model, *split.adj_train, config, seed, g.source, on_progress,
+                           [] { return pending_signal() != 0; });
+    progress.finish();
+    if (pending_signal() != 0) {  // no --resume for DeepWalk: keep the embeddings so far
+      const std::string path =
+          out_dir.empty() ? "vgrad-interrupted.ckpt" : join_path(out_dir, "checkpoint.ckpt");
+      if (!out_dir.empty()) make_dirs(out_dir);
+      meta["epoch"] = 0;  // the one pass was not finished
+      save_embedding_checkpoint(path, model, meta, g);
+      throw Interrupted{pending_signal(), path, false};
+    }
   }
   const Tensor z = model.embed();
   const LinkScores test = score_links(z, split.test_pos, split.test_neg);
@@ -67,16 +77,7 @@ json run_one(const TrainFlags& f, const Graph& g, uint64_t seed, const std::stri
                  {"terms", stats.terms},
                  {"dot_products", stats.dot_products},
                  {"loss_per_term", stats.mean_loss}});
-  if (!out_dir.empty())  // as sc's: what `vgrad eval` and `vgrad export` read back
-    write_embedding_run(out_dir, model,
-                        {{"model", f.model},
-                         {"dataset", f.dataset},
-                         {"seed", seed},
-                         {"latent", f.latent},
-                         {"epoch", config.epochs},
-                         {"features", "auto"},
-                         {"objective", f.objective}},
-                        result, g, z);
+  if (!out_dir.empty()) write_embedding_run(out_dir, model, meta, result, g, z);
   return result;
 }
 
