@@ -36,7 +36,7 @@ Tensor reparameterize_logstd(const Tensor& mu, const Tensor& log_std, const Tens
                 [](const Tensor& gy, const Inputs& in, Grads& g) {
     // z = mu + eps * exp(log_std): the composed form's backward, in its order (the same bits)
     if (g.wants(0)) g.add(0, gy);
-    if (g.wants(1)) g.add(1, (gy * in[2]) * exp(in[1]));
+    if (g.wants(1)) g.add(1, reparameterize_logstd_grad(gy, in[2], in[1]));
     if (g.wants(2)) g.add(2, gy * exp(in[1]));
   });
 }
@@ -72,7 +72,60 @@ Tensor kl_normal_logstd_rows(const Tensor& mu, const Tensor& log_std) {
                 [](const Tensor& gy, const Inputs& in, Grads& g) {
     const Tensor gk = reshape(gy, {in[0].rows(), 1});  // gy_i along row i
     if (g.wants(0)) g.add(0, gk * in[0]);
-    if (g.wants(1)) g.add(1, gk * exp(in[1] * 2.0f) - gk);
+    if (g.wants(1)) g.add(1, kl_normal_logstd_grad(gk, in[1]));
+  });
+}
+
+Tensor reparameterize_logstd_grad(const Tensor& gy, const Tensor& eps, const Tensor& log_std) {
+  check_same("reparameterize_logstd_grad", "gy", gy, "eps", eps);
+  check_same("reparameterize_logstd_grad", "gy", gy, "log_std", log_std);
+  Tensor y = Tensor::empty(gy.shape());
+  const float *pg = gy.data(), *pe = eps.data(), *pl = log_std.data();
+  float* py = y.data();
+  kernels::for_each_block(gy.numel(), [&](int64_t begin, int64_t end) {
+    float sigma[4096];
+    vecmath::exp_array(pl + begin, sigma, end - begin);  // the exp op's kernel: its bits
+    for (int64_t i = begin; i < end; ++i) py[i] = (pg[i] * pe[i]) * sigma[i - begin];
+  });
+  return record("reparameterize_logstd_grad", y, {gy, eps, log_std},
+                [](const Tensor& gz, const Inputs& in, Grads& g) {
+    const Tensor sigma = exp(in[2]);
+    if (g.wants(0)) g.add(0, (gz * in[1]) * sigma);
+    if (g.wants(1)) g.add(1, (gz * in[0]) * sigma);
+    if (g.wants(2)) g.add(2, (gz * (in[0] * in[1])) * sigma);
+  });
+}
+
+Tensor kl_normal_logstd_grad(const Tensor& gk, const Tensor& log_std) {
+  check(log_std.dim() == 2, "kl_normal_logstd_grad: log_std must be [N, Z], got ",
+        shape_of(log_std));
+  check(gk.dim() == 2 && gk.rows() == log_std.rows() && gk.cols() == 1,
+        "kl_normal_logstd_grad: gk must be [", log_std.rows(), ", 1], got ", shape_of(gk));
+  const int64_t n = log_std.rows(), d = log_std.cols();
+  Tensor y = Tensor::empty(log_std.shape());
+  const float *pg = gk.data(), *pl = log_std.data();
+  float* py = y.data();
+  // Row blocks as in the forward. The composed form's order: gk * exp(2 log_std), rounded,
+  // then - gk: two loops, or the compiler contracts them into one fma (other bits).
+  const int64_t rows_per_block = std::max<int64_t>(1, 4096 / std::max<int64_t>(d, 1));
+  const int64_t blocks = (n + rows_per_block - 1) / rows_per_block;
+#pragma omp parallel for schedule(static) if (n * d >= kernels::kParallelMin)
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int64_t r0 = b * rows_per_block, r1 = std::min(n, r0 + rows_per_block);
+    const int64_t off = r0 * d, len = (r1 - r0) * d;
+    std::vector<float> var(len);
+    for (int64_t i = 0; i < len; ++i) var[i] = pl[off + i] * 2.0f;
+    vecmath::exp_array(var.data(), var.data(), len);  // the exp op's kernel: its bits
+    for (int64_t r = r0; r < r1; ++r)
+      for (int64_t k = (r - r0) * d; k < (r - r0 + 1) * d; ++k) var[k] *= pg[r];
+    for (int64_t r = r0; r < r1; ++r)
+      for (int64_t k = (r - r0) * d; k < (r - r0 + 1) * d; ++k) py[off + k] = var[k] - pg[r];
+  }
+  return record("kl_normal_logstd_grad", y, {gk, log_std},
+                [](const Tensor& gy, const Inputs& in, Grads& g) {
+    const Tensor var = exp(in[1] * 2.0f);
+    if (g.wants(0)) g.add(0, sum(gy * var - gy, 1, true));
+    if (g.wants(1)) g.add(1, (gy * in[0]) * (var * 2.0f));
   });
 }
 

@@ -22,4 +22,12 @@ Tensor reparameterize_logstd(const Tensor& mu, const Tensor& log_std, const Tens
 // kl_normal_logstd(mu, log_std, Reduction::mean).
 Tensor kl_normal_logstd_rows(const Tensor& mu, const Tensor& log_std);
 
+// The two backwards' d/dlog_std, each one op (one pass, one [N, Z] result) instead of a chain
+// of broadcast ops with a temporary each, with the chain's arithmetic (the same bits) and
+// derivatives in ops:
+//   reparameterize_logstd_grad(gy, eps, log_std) = (gy * eps) * exp(log_std), all [N, Z]
+//   kl_normal_logstd_grad(gk, log_std) = gk * exp(2 log_std) - gk, gk [N, 1] along the rows
+Tensor reparameterize_logstd_grad(const Tensor& gy, const Tensor& eps, const Tensor& log_std);
+Tensor kl_normal_logstd_grad(const Tensor& gk, const Tensor& log_std);
+
 }  // namespace vgrad

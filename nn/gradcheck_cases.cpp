@@ -137,6 +137,16 @@ std::vector<GradcheckCase> nn_gradcheck_cases() {
                      return {[=] { return kl_normal_logstd_rows(mu, ls); }, {mu, ls}};
                    }});
   cases.push_back(
+      {"nn.reparameterize_logstd_grad", [](Rng& rng) -> Made {
+         Tensor gy = gradcheck_leaf({3, 4}, rng), eps = gradcheck_leaf({3, 4}, rng);
+         Tensor ls = gradcheck_leaf({3, 4}, rng);
+         return {[=] { return reparameterize_logstd_grad(gy, eps, ls); }, {gy, eps, ls}};
+       }});
+  cases.push_back({"nn.kl_normal_logstd_grad", [](Rng& rng) -> Made {
+                     Tensor gk = gradcheck_leaf({3, 1}, rng), ls = gradcheck_leaf({3, 4}, rng);
+                     return {[=] { return kl_normal_logstd_grad(gk, ls); }, {gk, ls}};
+                   }});
+  cases.push_back(
       {"nn.embedding", [](Rng& rng) -> Made {
          auto l = std::make_shared<Embedding>(6, 4, rng, 1.0f);
          return {[=] { return l->forward(std::vector<int64_t>{5, 1, 5, 0}); }, {l->table()}};
