@@ -173,7 +173,7 @@ int cmd_train(int argc, char** argv) {
     std::printf("%s\n", result.dump().c_str());
     return 0;
   } catch (const Interrupted& stop) {
-    if (stop.checkpoint.empty()) {  // sc: the seeds finished so far are in --out
+    if (stop.checkpoint.empty()) {  // nothing kept to name
       std::fprintf(stderr, "vgrad train: interrupted\n");
       return 128 + stop.signal;
     }
