@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "autograd/profile.h"
 #include "nn/inner_product_loss.h"
 
 namespace vgrad {
@@ -70,8 +71,11 @@ Tensor reconstruction_loss(const Tensor& z, const LinkTargets& t, Rng& rng) {
     case Decoder::sampled: {
       check(t.sampler != nullptr,
             "reconstruction_loss: the sampled decoder needs make_link_targets' sampler");
-      const std::vector<Edge> negatives =
-          t.sampler->sample((int64_t)t.positives.size(), t.negatives_per_edge, rng);
+      std::vector<Edge> negatives;
+      {
+        profile::Scope scope("draw negatives");  // not an op: its own line in --profile
+        negatives = t.sampler->sample((int64_t)t.positives.size(), t.negatives_per_edge, rng);
+      }
       return sampled_inner_product_bce(z, t.positives, negatives);
     }
   }

@@ -1,5 +1,6 @@
 #include "models/vgae.h"
 
+#include "autograd/profile.h"
 #include "nn/gaussian.h"
 
 namespace vgrad {
@@ -16,7 +17,11 @@ Tensor Vgae::embed() { return gc_mu_.forward(drop(hidden())); }
 Tensor Vgae::loss(const LinkTargets& targets, Rng& rng) {
   Tensor h = drop(hidden());
   Tensor mu = gc_mu_.forward(h), log_std = gc_log_std_.forward(h);
-  Tensor eps = randn(mu.shape(), rng);
+  Tensor eps;
+  {
+    profile::Scope scope("draw normals");  // not an op: its own line in --profile
+    eps = randn(mu.shape(), rng);
+  }
   Tensor z = reparameterize_logstd(mu, log_std, eps);  // mu + eps * exp(log_std), one op
   const float inv_n = 1.0f / (float)mu.rows();
   return reconstruction_loss(z, targets, rng) +
