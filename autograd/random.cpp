@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "autograd/check.h"
 #include "autograd/normal_math.h"
 #include "autograd/ops.h"
+#include "autograd/parallel.h"
 
 namespace vgrad {
 namespace {
@@ -72,26 +74,39 @@ void Rng::normals(float* out, int64_t n, float stddev) {
     has_spare_ = false;
     out[i++] = stddev * spare_;
   }
-  // Uniforms drawn in normal()'s order (u1, u2 per pair), transformed a block at a time.
-  constexpr int64_t kBlock = 512;
-  double u1[kBlock], u2[kBlock];
-  float c[kBlock], s[kBlock];
+  // Uniforms drawn in normal()'s order (u1, u2 per pair), a chunk at a time: they come from
+  // the one serial stream. Each pair's transform is independent of the others, so a chunk's
+  // pairs are transformed in blocks on all threads (half of the time on 43k normals, Cora's
+  // VGAE step; 16M on a 1M-node graph), each block written where its pairs go.
+  constexpr int64_t kBlock = 512, kChunk = 64 * kBlock;
+  const int64_t most = std::min(kChunk, (n - i + 1) / 2);
+  std::vector<double> u1(most), u2(most);
   while (i < n) {
-    const int64_t pairs = std::min(kBlock, (n - i + 1) / 2);
+    const int64_t pairs = std::min(kChunk, (n - i + 1) / 2);
     for (int64_t p = 0; p < pairs; ++p) {
       u1[p] = 1.0 - uniform_double();
       u2[p] = uniform_double();
     }
-    box_muller_array(u1, u2, c, s, pairs);
-    for (int64_t p = 0; p < pairs; ++p) {
-      out[i++] = stddev * c[p];
-      if (i == n) {  // an odd count: the last sine waits for the next draw, as in normal()
-        spare_ = s[p];
-        has_spare_ = true;
-        break;
+    const int64_t blocks = (pairs + kBlock - 1) / kBlock;
+    float* dst = out + i;
+    const int64_t room = n - i;  // odd: the last pair's sine waits for the next draw
+    float last_sine = 0;
+#pragma omp parallel for schedule(static) if (2 * pairs >= kernels::kParallelMin)
+    for (int64_t b = 0; b < blocks; ++b) {
+      const int64_t p0 = b * kBlock, len = std::min(kBlock, pairs - p0);
+      float c[kBlock], s[kBlock];
+      box_muller_array(u1.data() + p0, u2.data() + p0, c, s, len);
+      for (int64_t p = 0; p < len; ++p) {
+        const int64_t at = 2 * (p0 + p);
+        dst[at] = stddev * c[p];
+        if (at + 1 < room)
+          dst[at + 1] = stddev * s[p];
+        else
+          last_sine = s[p];  // one pair at most, the chunk's last
       }
-      out[i++] = stddev * s[p];
     }
+    if (2 * pairs > room) spare_ = last_sine, has_spare_ = true;
+    i += std::min(2 * pairs, room);
   }
 }
 

@@ -66,17 +66,22 @@ TEST_CASE("normal_math: Box-Muller within 1 ulp of libm's, equal to it almost al
 }
 
 TEST_CASE("Rng::normals: the bits of as many normal() calls, for any count and a spare") {
-  for (int64_t n : {0, 1, 2, 7, 1024, 1025, 3001}) {
-    for (bool spare : {false, true}) {
-      Rng a(3), b(3);
-      if (spare) a.normal(), b.normal();  // leaves a spare sine in both
-      std::vector<float> bulk(n);
-      a.normals(bulk.data(), n, 0.5f);
-      for (int64_t i = 0; i < n; ++i) REQUIRE(bulk[i] == 0.5f * b.normal());
-      CHECK(a.normal() == b.normal());  // the states agree afterwards too
-      CHECK(a.next_u64() == b.next_u64());
+  // 3001: serial; 65537 and 200001: transformed on all threads, over several chunks
+  for (int threads : {1, 2})
+    for (int64_t n : {0, 1, 2, 7, 1024, 1025, 3001, 65537, 200001}) {
+      for (bool spare : {false, true}) {
+        set_threads(threads);
+        CAPTURE(threads);
+        Rng a(3), b(3);
+        if (spare) a.normal(), b.normal();  // leaves a spare sine in both
+        std::vector<float> bulk(n);
+        a.normals(bulk.data(), n, 0.5f);
+        for (int64_t i = 0; i < n; ++i) REQUIRE(bulk[i] == 0.5f * b.normal());
+        CHECK(a.normal() == b.normal());  // the states agree afterwards too
+        CHECK(a.next_u64() == b.next_u64());
+      }
     }
-  }
+  set_threads(0);
   Rng a(5), b(5);
   const Tensor t = randn({3, 5}, a, 2.0f);
   for (int64_t i = 0; i < 15; ++i) CHECK(t.at(i) == 2.0f * b.normal());
