@@ -5,7 +5,7 @@
 
 namespace vgrad {
 
-// How far ahead a candidate's row offsets are requested: far enough to cover a miss.
+// How far ahead a candidate's rows are requested: far enough to cover a miss.
 constexpr int64_t kAhead = 16;
 
 NegativeSampler::NegativeSampler(int64_t num_nodes, const std::vector<Edge>& edges)
@@ -63,7 +63,11 @@ std::vector<Edge> NegativeSampler::sample(int64_t num_positive, int64_t k, Rng& 
     }
 #pragma omp parallel for schedule(static) if (m >= kernels::kParallelMin)
     for (int64_t c = have; c < want; ++c) {
-      if (c + kAhead < want) __builtin_prefetch(&start_[out[c + kAhead].first]);
+      // Two misses a test, one after the other: the row's offsets, then its neighbours. The
+      // offsets are asked for 2 * kAhead ahead, the neighbours kAhead ahead, when the offsets
+      // asked for then have arrived.
+      if (c + 2 * kAhead < want) __builtin_prefetch(&start_[out[c + 2 * kAhead].first]);
+      if (c + kAhead < want) __builtin_prefetch(neighbours_.data() + start_[out[c + kAhead].first]);
       const auto [i, j] = out[c];
       keep[c] = i != j && !excluded(i, j);
     }
