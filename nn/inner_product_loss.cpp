@@ -268,7 +268,13 @@ Incidence group_by_node(int64_t n, int64_t total, PairAt pair_at, const std::vec
     const int64_t p0 = total * t / parts, p1 = total * (t + 1) / parts;
     std::vector<int64_t>& mine = at[t];
     mine.assign(n, 0);
+    // Both passes touch random places (this thread's counter of each end, then the slot it
+    // names), asked for ahead like the loss's rows of Z.
     for (int64_t p = p0; p < p1; ++p) {
+      if (p + kAhead < p1) {
+        const NodePair& next = pair_at(p + kAhead);
+        __builtin_prefetch(&mine[next.first], 1), __builtin_prefetch(&mine[next.second], 1);
+      }
       const NodePair& e = pair_at(p);
       ++mine[e.first], ++mine[e.second];
     }
@@ -291,6 +297,15 @@ Incidence group_by_node(int64_t n, int64_t total, PairAt pair_at, const std::vec
       }
     }
     for (int64_t p = p0; p < p1; ++p) {
+      if (p + 2 * kAhead < p1) {
+        const NodePair& next = pair_at(p + 2 * kAhead);
+        __builtin_prefetch(&mine[next.first], 1), __builtin_prefetch(&mine[next.second], 1);
+      }
+      if (p + kAhead < p1) {
+        const NodePair& next = pair_at(p + kAhead);
+        __builtin_prefetch(incident + mine[next.first], 1);
+        __builtin_prefetch(incident + mine[next.second], 1);
+      }
       const NodePair& e = pair_at(p);
       incident[mine[e.first]++] = {e.second, g[p]};
       incident[mine[e.second]++] = {e.first, g[p]};
