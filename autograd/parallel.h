@@ -79,21 +79,27 @@ double lane_sum(int64_t begin, int64_t end, F f) {
   return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
 
-// Sum of f(i) for i < n in double. The range is cut into a fixed number of blocks whose
-// partial sums are added in block order, so the result is bit-identical for any number of
-// threads (an OpenMP reduction clause combines in an unspecified order).
+// The sum of block_sum(begin, end) over a fixed cut of [0, n) into blocks, added in block
+// order: bit-identical for any number of threads (an OpenMP reduction clause combines in an
+// unspecified order). One block when n is small.
 template <typename F>
-double ordered_sum(int64_t n, F f) {
+double ordered_block_sum(int64_t n, F block_sum) {
   constexpr int64_t kBlocks = 64;
-  if (n < kParallelMin) return lane_sum(0, n, f);
+  if (n < kParallelMin) return block_sum(int64_t{0}, n);
   double partial[kBlocks];
   const int64_t step = (n + kBlocks - 1) / kBlocks;
 #pragma omp parallel for schedule(static)
   for (int64_t b = 0; b < kBlocks; ++b)
-    partial[b] = lane_sum(b * step, std::min(n, (b + 1) * step), f);
+    partial[b] = block_sum(std::min(n, b * step), std::min(n, (b + 1) * step));
   double total = 0;
   for (int64_t b = 0; b < kBlocks; ++b) total += partial[b];
   return total;
+}
+
+// Sum of f(i) for i < n in double, each block's by lane_sum.
+template <typename F>
+double ordered_sum(int64_t n, F f) {
+  return ordered_block_sum(n, [&](int64_t begin, int64_t end) { return lane_sum(begin, end, f); });
 }
 
 // out[c] = scale * sum_r x[r * cols + c]: the sum over the rows of a [rows, cols] matrix (a

@@ -361,14 +361,23 @@ Tensor sampled_inner_product_bce(const Tensor& z, const std::vector<NodePair>& p
           ") outside the ", n, " rows of Z");
   }
   const double w_pos = 1.0 / (double)n_pos, w_neg = 1.0 / (double)(total - n_pos);
-  // ordered_sum calls the lambda once per pair, in fixed blocks: the same bits for any
-  // thread count.
-  const double loss = kernels::ordered_sum(total, [&](int64_t p) {
-    const float x = g[p];
-    const bool pos = p < n_pos;
-    // positive: softplus(-x), d/dx = -sigmoid(-x);  negative: softplus(x), d/dx = sigmoid(x)
-    g[p] = (float)(pos ? -w_pos * sigmoid(-x) : w_neg * sigmoid(x));
-    return (pos ? w_pos : w_neg) * softplus(pos ? -x : x);
+  // positive: softplus(-x), d/dx = -sigmoid(-x);  negative: softplus(x), d/dx = sigmoid(x).
+  // A block's sigmoids and softpluses go through vecmath's array kernels (the scalar
+  // functions' bits, at the processor's width), then its terms are summed in the order
+  // ordered_sum sums them: the same bits as one scalar call per pair, for any thread count.
+  const double loss = kernels::ordered_block_sum(total, [&](int64_t begin, int64_t end) {
+    const int64_t len = end - begin;
+    // Per thread and kept: a block is 1/64 of the pairs (425 KB at 1M nodes), and freshly
+    // allocated each call they came as new pages, mapped and unmapped every step.
+    thread_local std::vector<float> t, sp;
+    t.resize(len), sp.resize(len);
+    for (int64_t p = begin; p < end; ++p) t[p - begin] = p < n_pos ? -g[p] : g[p];
+    vecmath::softplus_array(t.data(), sp.data(), len);
+    vecmath::sigmoid_array(t.data(), t.data(), len);
+    for (int64_t p = begin; p < end; ++p)
+      g[p] = (float)(p < n_pos ? -w_pos * t[p - begin] : w_neg * t[p - begin]);
+    return kernels::lane_sum(
+        begin, end, [&](int64_t p) { return (p < n_pos ? w_pos : w_neg) * (double)sp[p - begin]; });
   });
   Tensor y = Tensor::scalar((float)loss);
   if (!(grad_enabled() && z.requires_grad())) return y;
