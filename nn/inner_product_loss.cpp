@@ -224,7 +224,7 @@ namespace vgrad {
 namespace {
 
 // How many pairs ahead a pair's rows of Z are requested: far enough to cover a miss.
-constexpr int64_t kAhead = 8;
+constexpr int64_t kAhead = 32;
 
 // One end of a pair, filed under the other end's node: (the other node, dloss/dx of the pair).
 struct Incident {
