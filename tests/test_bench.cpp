@@ -175,6 +175,26 @@ TEST_CASE("bench page: Table 1's baselines, their wall-time and memory targets")
   CHECK(failed_runs(r) == 1);
 }
 
+TEST_CASE("bench page: the 1M-node rows, load and split and the sampled decoder, with targets") {
+  Report r;
+  r.load_split.seconds = {1.5, 2.5, 1.2};
+  r.load_split.peak_rss_mib = 281;
+  r.sampled_1m.epochs = 5;
+  r.sampled_1m.seconds = {1.02, 0.97, 0.99};
+  r.sampled_1m.peak_rss_mib = 1950;  // 2044.7 MB: over 2 GB
+  const std::string md = render_markdown(r);
+  CHECK(md.find("| VGAE, sampled decoder, on that edge list (featureless; targets 1 s/epoch, 2 "
+                "GB) | 2 | 0.99 | 1950 | 5 |") != std::string::npos);
+  CHECK(md.find("| Sampled decoder, 1M nodes and 4M edges, s/epoch at 2 threads <= 1 | 0.99 s | "
+                "yes |") != std::string::npos);
+  CHECK(md.find("| Sampled decoder, 1M nodes and 4M edges, peak RSS < 2 GB (1907 MiB) | 1950 "
+                "MiB | **no** |") != std::string::npos);
+  CHECK(md.find("| Load and split the 1M-node, 4M-edge edge list < 2 s wall | 1.50 s | yes |") !=
+        std::string::npos);
+  r.sampled_1m.failures = 1;
+  CHECK(failed_runs(r) == 1);
+}
+
 TEST_CASE("bench --torch: the default PyTorch scripts' folder is where the repository keeps them") {
   // The tests run from the repository root, as `vgrad bench` must; a moved folder showed up only
   // as `make bench-torch` failing at its first row.

@@ -44,7 +44,7 @@ double vae_gflops(const Cell& c) {
 }
 
 int failed_runs(const Report& r) {
-  int n = r.cora_process.failures;
+  int n = r.cora_process.failures + r.load_split.failures + r.sampled_1m.failures;
   for (const JobRow& j : r.jobs) n += j.vgrad.failures + j.torch.failures;
   for (const KernelRow& k : r.kernels) n += k.failures;
   for (const ScaleRow& row : r.scaling) n += row.fused.failures + row.sampled.failures;
@@ -84,6 +84,10 @@ void jobs_table(const Report& r, std::ostringstream& md) {
           "| 1 | "
        << cell_secs(r.load_split) << " s wall | " << cell_rss(r.load_split) << " | "
        << (r.torch ? "| | | " : "") << "-" << (r.torch ? " | | |\n" : " |\n");
+  if (!r.sampled_1m.seconds.empty())
+    md << "| VGAE, sampled decoder, on that edge list (featureless; targets 1 s/epoch, 2 GB) | 2 | "
+       << cell_secs(r.sampled_1m) << " | " << cell_rss(r.sampled_1m) << " | "
+       << (r.torch ? "| | | " : "") << r.sampled_1m.epochs << (r.torch ? " | | |\n" : " |\n");
   md << "\n";
   if (r.torch)
     md << "PyTorch runs each job twice: with OpenBLAS pinned to its AVX2 kernels as in this "

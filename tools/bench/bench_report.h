@@ -63,6 +63,7 @@ struct Report {
   std::vector<KernelRow> kernels;
   Cell cora_process;  // the whole default VGAE Cora run, wall s
   Cell load_split;    // `vgrad data edgelist:FILE` on a 1M-node, 4M-edge file: load + split, wall s
+  Cell sampled_1m;    // VGAE with the sampled decoder on that file, 2 threads: median step s
   std::vector<BaselineRow> baselines;
   std::vector<ScaleRow> scaling;
   std::vector<std::string> notes;  // failures, skips, how each number was taken
