@@ -16,17 +16,37 @@ void check_same(const char* op, const char* a_name, const Tensor& a, const char*
         shape_of(b));
 }
 
+// f(begin, end, sigma) over [0, numel) in blocks, sigma[i - begin] = exp(log_std[i]) by the
+// exp op's kernel (its bits), the blocks on all threads.
+template <typename F>
+void for_each_sigma_block(const Tensor& log_std, F f) {
+  const float* pl = log_std.data();
+  kernels::for_each_block(log_std.numel(), [&](int64_t begin, int64_t end) {
+    float sigma[4096];
+    vecmath::exp_array(pl + begin, sigma, end - begin);
+    f(begin, end, sigma);
+  });
+}
+
+// f(r0, r1) over [0, n) rows cut into blocks of about 4096 elements of width d, the blocks on
+// all threads: a block's buffers stay in L1 (a latent wider than 4096 takes one row a block).
+template <typename F>
+void for_each_row_block(int64_t n, int64_t d, F f) {
+  const int64_t rows_per_block = std::max<int64_t>(1, 4096 / std::max<int64_t>(d, 1));
+  const int64_t blocks = (n + rows_per_block - 1) / rows_per_block;
+#pragma omp parallel for schedule(static) if (n * d >= kernels::kParallelMin)
+  for (int64_t b = 0; b < blocks; ++b) f(b * rows_per_block, std::min(n, (b + 1) * rows_per_block));
+}
+
 }  // namespace
 
 Tensor reparameterize_logstd(const Tensor& mu, const Tensor& log_std, const Tensor& eps) {
   check_same("reparameterize_logstd", "mu", mu, "log_std", log_std);
   check_same("reparameterize_logstd", "mu", mu, "eps", eps);
   Tensor z = Tensor::empty(mu.shape());
-  const float *pm = mu.data(), *pl = log_std.data(), *pe = eps.data();
+  const float *pm = mu.data(), *pe = eps.data();
   float* pz = z.data();
-  kernels::for_each_block(mu.numel(), [&](int64_t begin, int64_t end) {
-    float sigma[4096];
-    vecmath::exp_array(pl + begin, sigma, end - begin);  // the exp op's kernel: its bits
+  for_each_sigma_block(log_std, [&](int64_t begin, int64_t end, float* sigma) {
     // Two loops, so the product is rounded before the sum as in the composed ops (one loop
     // is contracted into an fma, which rounds once: other bits).
     for (int64_t i = begin; i < end; ++i) sigma[i - begin] *= pe[i];
@@ -47,13 +67,8 @@ Tensor kl_normal_logstd_rows(const Tensor& mu, const Tensor& log_std) {
   Tensor y = Tensor::empty({n});
   const float *pm = mu.data(), *pl = log_std.data();
   float* py = y.data();
-  // Rows in blocks of about 4096 elements, each block's 2 log_std and exp(2 log_std) in
-  // buffers that stay in L1 (a latent wider than 4096 takes one row a block).
-  const int64_t rows_per_block = std::max<int64_t>(1, 4096 / std::max<int64_t>(d, 1));
-  const int64_t blocks = (n + rows_per_block - 1) / rows_per_block;
-#pragma omp parallel for schedule(static) if (n * d >= kernels::kParallelMin)
-  for (int64_t b = 0; b < blocks; ++b) {
-    const int64_t r0 = b * rows_per_block, r1 = std::min(n, r0 + rows_per_block);
+  // A block's 2 log_std and exp(2 log_std) in buffers.
+  for_each_row_block(n, d, [&](int64_t r0, int64_t r1) {
     const int64_t off = r0 * d, len = (r1 - r0) * d;
     std::vector<float> two_ls(len), var(len);
     for (int64_t i = 0; i < len; ++i) two_ls[i] = 2.0f * pl[off + i];
@@ -67,7 +82,7 @@ Tensor kl_normal_logstd_rows(const Tensor& mu, const Tensor& log_std) {
       }
       py[r] = (float)s;
     }
-  }
+  });
   return record("kl_normal_logstd_rows", y, {mu, log_std},
                 [](const Tensor& gy, const Inputs& in, Grads& g) {
     const Tensor gk = reshape(gy, {in[0].rows(), 1});  // gy_i along row i
@@ -80,11 +95,9 @@ Tensor reparameterize_logstd_grad(const Tensor& gy, const Tensor& eps, const Ten
   check_same("reparameterize_logstd_grad", "gy", gy, "eps", eps);
   check_same("reparameterize_logstd_grad", "gy", gy, "log_std", log_std);
   Tensor y = Tensor::empty(gy.shape());
-  const float *pg = gy.data(), *pe = eps.data(), *pl = log_std.data();
+  const float *pg = gy.data(), *pe = eps.data();
   float* py = y.data();
-  kernels::for_each_block(gy.numel(), [&](int64_t begin, int64_t end) {
-    float sigma[4096];
-    vecmath::exp_array(pl + begin, sigma, end - begin);  // the exp op's kernel: its bits
+  for_each_sigma_block(log_std, [&](int64_t begin, int64_t end, const float* sigma) {
     for (int64_t i = begin; i < end; ++i) py[i] = (pg[i] * pe[i]) * sigma[i - begin];
   });
   return record("reparameterize_logstd_grad", y, {gy, eps, log_std},
@@ -105,13 +118,9 @@ Tensor kl_normal_logstd_grad(const Tensor& gk, const Tensor& log_std) {
   Tensor y = Tensor::empty(log_std.shape());
   const float *pg = gk.data(), *pl = log_std.data();
   float* py = y.data();
-  // Row blocks as in the forward. The composed form's order: gk * exp(2 log_std), rounded,
-  // then - gk: two loops, or the compiler contracts them into one fma (other bits).
-  const int64_t rows_per_block = std::max<int64_t>(1, 4096 / std::max<int64_t>(d, 1));
-  const int64_t blocks = (n + rows_per_block - 1) / rows_per_block;
-#pragma omp parallel for schedule(static) if (n * d >= kernels::kParallelMin)
-  for (int64_t b = 0; b < blocks; ++b) {
-    const int64_t r0 = b * rows_per_block, r1 = std::min(n, r0 + rows_per_block);
+  // The composed form's order: gk * exp(2 log_std), rounded, then - gk: two loops, or the
+  // compiler contracts them into one fma (other bits).
+  for_each_row_block(n, d, [&](int64_t r0, int64_t r1) {
     const int64_t off = r0 * d, len = (r1 - r0) * d;
     std::vector<float> var(len);
     for (int64_t i = 0; i < len; ++i) var[i] = pl[off + i] * 2.0f;
@@ -120,7 +129,7 @@ Tensor kl_normal_logstd_grad(const Tensor& gk, const Tensor& log_std) {
       for (int64_t k = (r - r0) * d; k < (r - r0 + 1) * d; ++k) var[k] *= pg[r];
     for (int64_t r = r0; r < r1; ++r)
       for (int64_t k = (r - r0) * d; k < (r - r0 + 1) * d; ++k) py[off + k] = var[k] - pg[r];
-  }
+  });
   return record("kl_normal_logstd_grad", y, {gk, log_std},
                 [](const Tensor& gy, const Inputs& in, Grads& g) {
     const Tensor var = exp(in[1] * 2.0f);
