@@ -225,8 +225,7 @@ struct SkipGramBatcher::State {
     for (int64_t r = 0; r < groups; ++r) add_group(out, r);
     ctx.finish();  // context rows renumbered likewise
     for (int32_t& row : b) row = ctx.local[row];
-    out.pairs.reset();  // so the buffer is refilled in place when the step has let go of it
-    out.pairs = Pairs::remake(out.pairs_buffer, groups, (int64_t)ctx.rows.size(), a, b);
+    Pairs::remake(out.pairs, groups, (int64_t)ctx.rows.size(), a, b);
     out.centre_rows = std::make_shared<const std::vector<int64_t>>(centre_rows);
     out.context_rows = std::make_shared<const std::vector<int64_t>>(ctx.rows);
   }

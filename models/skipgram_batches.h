@@ -21,11 +21,11 @@ struct SkipGramBatch {
   int64_t begin = 0, end = 0;  // its centre positions [begin, end) in the walks
   int64_t terms = 0;           // the objective's logistic terms, before merging repeats
   // One merged term each: (a = centre, b = context) as batch-local rows of the two tables,
-  // whose table rows are centre_rows and context_rows, both increasing.
-  PairsPtr pairs;
+  // whose table rows are centre_rows and context_rows, both increasing. The next batch made
+  // into this one refills it in place once the step has let go of it (Pairs::remake).
+  std::shared_ptr<Pairs> pairs;
   RowIndex centre_rows, context_rows;
-  std::vector<float> sign, weight;      // sign * u . v, weight = how many terms it merges
-  std::shared_ptr<Pairs> pairs_buffer;  // refilled in place when the step has let go of it
+  std::vector<float> sign, weight;  // sign * u . v, weight = how many terms it merges
 };
 
 // Batches of config.batch centre positions in walk order, config.epochs passes. `nodes`: the
