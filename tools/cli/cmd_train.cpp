@@ -173,10 +173,6 @@ int cmd_train(int argc, char** argv) {
     std::printf("%s\n", result.dump().c_str());
     return 0;
   } catch (const Interrupted& stop) {
-    if (stop.checkpoint.empty()) {  // nothing kept to name
-      std::fprintf(stderr, "vgrad train: interrupted\n");
-      return 128 + stop.signal;
-    }
     if (!stop.resumable)
       std::fprintf(stderr, "vgrad train: interrupted; the weights so far are in %s\n",
                    stop.checkpoint.c_str());
