@@ -259,7 +259,7 @@ void run_cora_process(const Settings& s, Report& report) {
   if (!cell.note.empty()) report.notes.push_back(cell.note);
 }
 
-void run_load_split(const Settings& s, Report& report) {
+void run_edge_list_rows(const Settings& s, Report& report) {
   Cell& cell = report.load_split;
   const int64_t n = s.quick ? 100000 : 1000000, e = 4 * n;
   const std::string dir =

@@ -140,7 +140,7 @@ int cmd_bench(int argc, char** argv) {
   try {
     run_jobs(s, report);
     run_cora_process(s, report);
-    run_load_split(s, report);
+    run_edge_list_rows(s, report);
     run_baselines(s, report);
     if (s.scaling_max > 0) run_scaling(s, report);
   } catch (const Error&) {
