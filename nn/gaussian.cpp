@@ -38,6 +38,22 @@ void for_each_row_block(int64_t n, int64_t d, F f) {
   for (int64_t b = 0; b < blocks; ++b) f(b * rows_per_block, std::min(n, (b + 1) * rows_per_block));
 }
 
+// f(r0, r1, two_ls, var) over log_std's [N, Z] rows in for_each_row_block's blocks, with the
+// block's 2 log_std and var = exp(2 log_std) (the exp op's kernel: its bits) in buffers from
+// the block's first element: the KL and its gradient read both the same way.
+template <typename F>
+void for_each_variance_block(const Tensor& log_std, F f) {
+  const int64_t d = log_std.cols();
+  const float* pl = log_std.data();
+  for_each_row_block(log_std.rows(), d, [&](int64_t r0, int64_t r1) {
+    const int64_t off = r0 * d, len = (r1 - r0) * d;
+    std::vector<float> two_ls(len), var(len);
+    for (int64_t i = 0; i < len; ++i) two_ls[i] = 2.0f * pl[off + i];
+    vecmath::exp_array(two_ls.data(), var.data(), len);
+    f(r0, r1, two_ls.data(), var.data());
+  });
+}
+
 }  // namespace
 
 Tensor reparameterize_logstd(const Tensor& mu, const Tensor& log_std, const Tensor& eps) {
@@ -65,14 +81,11 @@ Tensor kl_normal_logstd_rows(const Tensor& mu, const Tensor& log_std) {
   check_same("kl_normal_logstd_rows", "mu", mu, "log_std", log_std);
   const int64_t n = mu.rows(), d = mu.cols();
   Tensor y = Tensor::empty({n});
-  const float *pm = mu.data(), *pl = log_std.data();
+  const float* pm = mu.data();
   float* py = y.data();
-  // A block's 2 log_std and exp(2 log_std) in buffers.
-  for_each_row_block(n, d, [&](int64_t r0, int64_t r1) {
-    const int64_t off = r0 * d, len = (r1 - r0) * d;
-    std::vector<float> two_ls(len), var(len);
-    for (int64_t i = 0; i < len; ++i) two_ls[i] = 2.0f * pl[off + i];
-    vecmath::exp_array(two_ls.data(), var.data(), len);  // the exp op's kernel: its bits
+  for_each_variance_block(log_std,
+                          [&](int64_t r0, int64_t r1, const float* two_ls, const float* var) {
+    const int64_t off = r0 * d;
     for (int64_t r = r0; r < r1; ++r) {
       double s = 0;
       for (int64_t k = (r - r0) * d; k < (r - r0 + 1) * d; ++k) {
@@ -114,21 +127,18 @@ Tensor kl_normal_logstd_grad(const Tensor& gk, const Tensor& log_std) {
         shape_of(log_std));
   check(gk.dim() == 2 && gk.rows() == log_std.rows() && gk.cols() == 1,
         "kl_normal_logstd_grad: gk must be [", log_std.rows(), ", 1], got ", shape_of(gk));
-  const int64_t n = log_std.rows(), d = log_std.cols();
+  const int64_t d = log_std.cols();
   Tensor y = Tensor::empty(log_std.shape());
-  const float *pg = gk.data(), *pl = log_std.data();
+  const float* pg = gk.data();
   float* py = y.data();
   // The composed form's order: gk * exp(2 log_std), rounded, then - gk: two loops, or the
   // compiler contracts them into one fma (other bits).
-  for_each_row_block(n, d, [&](int64_t r0, int64_t r1) {
-    const int64_t off = r0 * d, len = (r1 - r0) * d;
-    std::vector<float> var(len);
-    for (int64_t i = 0; i < len; ++i) var[i] = pl[off + i] * 2.0f;
-    vecmath::exp_array(var.data(), var.data(), len);  // the exp op's kernel: its bits
+  for_each_variance_block(log_std, [&](int64_t r0, int64_t r1, const float*, const float* var) {
+    const int64_t off = r0 * d;
     for (int64_t r = r0; r < r1; ++r)
-      for (int64_t k = (r - r0) * d; k < (r - r0 + 1) * d; ++k) var[k] *= pg[r];
+      for (int64_t k = (r - r0) * d; k < (r - r0 + 1) * d; ++k) py[off + k] = var[k] * pg[r];
     for (int64_t r = r0; r < r1; ++r)
-      for (int64_t k = (r - r0) * d; k < (r - r0 + 1) * d; ++k) py[off + k] = var[k] - pg[r];
+      for (int64_t k = (r - r0) * d; k < (r - r0 + 1) * d; ++k) py[off + k] -= pg[r];
   });
   return record("kl_normal_logstd_grad", y, {gk, log_std},
                 [](const Tensor& gy, const Inputs& in, Grads& g) {
