@@ -9,7 +9,17 @@ namespace vgrad {
 class Rng {
  public:
   explicit Rng(uint64_t seed = 0);
-  uint64_t next_u64();
+  uint64_t next_u64() {  // xoshiro256** (Blackman & Vigna); inline: 8M draws a step at 1M nodes
+    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
   float uniform();          // [0, 1), 24 random bits
   double uniform_double();  // [0, 1), 53 random bits
   float uniform(float low, float high);
@@ -26,6 +36,7 @@ class Rng {
   void set_state(const State& st);
 
  private:
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   uint64_t s_[4];
   bool has_spare_ = false;
   float spare_ = 0;

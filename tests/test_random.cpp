@@ -112,3 +112,25 @@ TEST_CASE("Rng::normals: moments and a Kolmogorov-Smirnov test against N(0, 1)")
   CHECK(tail > 35);
   CHECK(tail < 100);
 }
+
+TEST_CASE("Rng::below: rejection at the largest multiple of n, for n small and near 2^64") {
+  // below() skips computing the rejection limit for draws that cannot reach it; the numbers
+  // must be those of the plain rule, drawn from a twin generator. For n near 2^64 about half
+  // of the draws are rejected, so the rule's edge is crossed often.
+  for (uint64_t n : {uint64_t{1}, uint64_t{2}, uint64_t{3}, uint64_t{1000000},
+                     (uint64_t{1} << 32) + 3, (uint64_t{1} << 63) + 1, uint64_t{3} << 62,
+                     UINT64_MAX - 1, UINT64_MAX}) {
+    Rng rng(77), twin(77);
+    const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+    for (int k = 0; k < 4000; ++k) {
+      uint64_t x;
+      do x = twin.next_u64();
+      while (x >= limit);
+      const uint64_t got = rng.below(n);
+      REQUIRE(got == x % n);
+      REQUIRE(got < n);
+    }
+  }
+  Rng rng(1);
+  CHECK_THROWS_WITH(rng.below(0), "Rng::below: n must be positive");
+}
