@@ -48,8 +48,8 @@ inline float log_at_least_one(float p) {
   return (k * 0.693147180559945f + vecmath::log1p_unit(m)) + (p - p);
 }
 
-// negative_term over a whole tile: returns the loss sum, leaves dl/dx in x. The few y = 1
-// entries are fixed up afterwards. No branches on labels and no libm calls, so the loop
+// negative_term over a whole tile (inner_product_negatives_pass below). The few y = 1 entries
+// are fixed up afterwards. No branches on labels and no libm calls, so the loop
 // vectorises; target_clones compiles it for AVX-512 (16 lanes, zmm) and for the baseline
 // (AVX2), chosen by cpuid at load time. The sum keeps 16 float lanes (lane j takes the
 // entries j mod 16 of each 256-entry block, then a fixed tree, then double): one zmm or two
@@ -83,6 +83,8 @@ __attribute__((noinline, target_clones("avx512f", "default"))) double negatives_
 }
 
 }  // namespace
+
+double inner_product_negatives_pass(float* x, int64_t n) { return negatives_pass(x, n); }
 
 Tensor inner_product_bce(const Tensor& z, const CsrPtr& labels,
                          const InnerProductLossOptions& opt) {

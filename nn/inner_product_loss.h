@@ -23,6 +23,11 @@ struct InnerProductLossOptions {
 Tensor inner_product_bce(const Tensor& z, const CsrPtr& labels,
                          const InnerProductLossOptions& options);
 
+// The fused loss's elementwise pass over one tile of logits x[0..n), every entry taken as a
+// label-0 pair: returns the sum of softplus(x) and leaves sigmoid(x) = dl/dx in x. Public so
+// that the bench can time it apart from the tile products (its floor of the decoder).
+double inner_product_negatives_pass(float* x, int64_t n);
+
 // The same loss written with the composable ops (an N*N logits matrix), for study and as the
 // reference the fused op is tested against.
 Tensor inner_product_bce_dense(const Tensor& z, const CsrPtr& labels,

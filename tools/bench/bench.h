@@ -37,6 +37,20 @@ double vae_flops_per_sample(int64_t pixels, int64_t hidden, int64_t latent);
 // off it (dZ_I and dZ_J). So 4 d e on the diagonal, 6 d e off it: about 3 N^2 d in all.
 double fused_decoder_flops(int64_t n, int64_t d, int64_t tile);
 
+// The fused decoder's own kernels on one full tile x tile of logits, each timed with every
+// thread running its own copy at once (as inside the loss), seconds per tile: the logits
+// sgemm, the softplus/sigmoid pass, and the gradient sgemms for dZ_I and dZ_J.
+struct DecoderTileSeconds {
+  double logits = 0, pass = 0, grad_i = 0, grad_j = 0;
+};
+
+// nn::inner_product_bce's time on Z [N, d] if it did nothing but those kernels, at those rates,
+// with no thread ever idle: each tile J >= I costs its share (entries / tile^2) of the logits,
+// the pass and grad_i, and of grad_j off the diagonal; `threads` tiles run at once. The floor
+// of this design at the measured rates (a partial tile is charged by its entries, as if its
+// kernels ran at a full tile's rate).
+double fused_decoder_floor(int64_t n, int64_t tile, int threads, const DecoderTileSeconds& t);
+
 // "1.23" with `digits` decimals, "-" for NaN.
 std::string fixed(double value, int digits);
 
@@ -62,7 +76,8 @@ bool bench_interrupted();  // a SIGINT/SIGTERM recorded under cmd_bench's DeferS
 std::string self_exe();  // the path /proc/self/exe links to
 
 // Kernel timings at one thread count, as JSON: sgemm GFLOP/s on 1024^3 and on the VAE's
-// 128 x 784 x 400, and the fused decoder's seconds and GFLOP/s on Pubmed's size.
+// 128 x 784 x 400, the fused decoder's seconds and GFLOP/s on Pubmed's size, and its
+// DecoderTileSeconds ("decoder_tiles").
 nlohmann::json measure_kernels(int threads, bool quick);
 
 }  // namespace vgrad::tools::bench

@@ -1,6 +1,8 @@
 // vgrad bench --kernels: the machine's sgemm rate and the fused decoder's, timed in one
 // process at one thread count. It runs as a child of `vgrad bench` so the memory it takes
 // never counts toward another job's peak RSS.
+#include <omp.h>
+
 #include <chrono>
 #include <functional>
 #include <set>
@@ -78,6 +80,57 @@ nlohmann::json decoder_timing(Rng& rng, bool quick) {
           {"seconds", s}, {"flops", flops}, {"gflops", flops / s / 1e9}};
 }
 
+// DecoderTileSeconds at the loss's tile and Pubmed's latent width: each thread has its own
+// Z_I, Z_J, tile and accumulators, and every thread runs the same kernel at once, as the loss's
+// threads do; a round's wall time over its calls is one estimate, the median over rounds kept.
+// The pass runs on the logits sgemm's output (and then on its own: it has no branches, so the
+// values do not change its time).
+nlohmann::json decoder_tile_timing(Rng& rng, bool quick) {
+  const int64_t t = InnerProductLossOptions{}.tile, d = 16;
+  struct Buffers {
+    Tensor zi, zj, x, dzi, dzj;
+    double sum = 0;
+  };
+  std::vector<Buffers> bufs(max_threads());
+  for (Buffers& b : bufs)
+    b = {randn({t, d}, rng, 0.3f), randn({t, d}, rng, 0.3f), Tensor::zeros({t, t}),
+         Tensor::zeros({t, d}), Tensor::zeros({t, d})};
+  auto run = [&](int part, Buffers& b) {
+    if (part == 0)
+      kernels::sgemm(false, true, t, t, d, 1.0f, b.zi.data(), d, b.zj.data(), d, 0.0f, b.x.data(),
+                     t);
+    else if (part == 1)
+      b.sum += inner_product_negatives_pass(b.x.data(), t * t);
+    else  // dZ_I += G Z_J, dZ_J += G^T Z_I
+      kernels::sgemm(part == 3, false, t, d, t, 1e-3f, b.x.data(), t,
+                     (part == 2 ? b.zj : b.zi).data(), d, 1.0f, (part == 2 ? b.dzi : b.dzj).data(),
+                     d);
+  };
+  const int rounds = quick ? 5 : 15, calls = 40;
+  double seconds[4];
+  for (int part = 0; part < 4; ++part) {
+    std::vector<double> per_tile;
+    for (int round = 0; round < rounds; ++round) {
+      double wall = 0;
+#pragma omp parallel num_threads((int)bufs.size())
+      {
+        Buffers& b = bufs[omp_get_thread_num()];
+        run(part, b);  // warm-up
+#pragma omp barrier
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int c = 0; c < calls; ++c) run(part, b);
+#pragma omp barrier
+#pragma omp master
+        wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      }
+      per_tile.push_back(wall / calls);
+    }
+    seconds[part] = median(per_tile);
+  }
+  return {{"tile", t},          {"latent", d},          {"logits", seconds[0]},
+          {"pass", seconds[1]}, {"grad_i", seconds[2]}, {"grad_j", seconds[3]}};
+}
+
 }  // namespace
 
 nlohmann::json measure_kernels(int threads, bool quick) {
@@ -99,6 +152,7 @@ nlohmann::json measure_kernels(int threads, bool quick) {
   for (const char* key : {"sgemm_1024_gflops", "sgemm_vae_gflops"})
     out[key] = out["backends"][kernels::gemm_backend_name(active)][key];
   out["decoder"] = decoder_timing(rng, quick);
+  out["decoder_tiles"] = decoder_tile_timing(rng, quick);
   return out;
 }
 

@@ -38,6 +38,8 @@ struct KernelRow {
   // The same two rates on each backend: [0] OpenBLAS, [1] oneDNN.
   std::vector<double> backend_1024[2], backend_vae[2];
   std::vector<double> decoder_gflops, decoder_seconds;  // fused decoder, forward + backward
+  std::vector<DecoderTileSeconds> decoder_tiles;        // its kernels, a tile at a time
+  DecoderTileSeconds tile_medians() const;              // each kernel's median; NaN when none
   std::string note;
   int failures = 0;
 };

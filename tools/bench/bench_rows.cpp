@@ -179,6 +179,9 @@ void run_kernels_once(const Settings& s, KernelRow& row, const std::string& run)
   }
   row.decoder_gflops.push_back(j["decoder"]["gflops"].get<double>());
   row.decoder_seconds.push_back(j["decoder"]["seconds"].get<double>());
+  const json& t = j.at("decoder_tiles");
+  row.decoder_tiles.push_back({t.at("logits").get<double>(), t.at("pass").get<double>(),
+                               t.at("grad_i").get<double>(), t.at("grad_j").get<double>()});
 }
 
 }  // namespace

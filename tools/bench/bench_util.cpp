@@ -73,15 +73,30 @@ double vae_flops_per_sample(int64_t p, int64_t h, int64_t z) {
   return 2.0 * (2.0 * forward + input_grads);
 }
 
+namespace {
+// f(e, diagonal) for each tile J >= I that nn::inner_product_bce visits, e its entries.
+template <typename F>
+void for_each_decoder_tile(int64_t n, int64_t tile, F f) {
+  for (int64_t i0 = 0; i0 < n; i0 += tile)
+    for (int64_t j0 = i0; j0 < n; j0 += tile)
+      f((double)(std::min(n, i0 + tile) - i0) * (double)(std::min(n, j0 + tile) - j0), i0 == j0);
+}
+}  // namespace
+
 double fused_decoder_flops(int64_t n, int64_t d, int64_t tile) {
   double flops = 0;
-  for (int64_t i0 = 0; i0 < n; i0 += tile)
-    for (int64_t j0 = i0; j0 < n; j0 += tile) {
-      const double e =
-          (double)(std::min(n, i0 + tile) - i0) * (double)(std::min(n, j0 + tile) - j0);
-      flops += (i0 == j0 ? 4.0 : 6.0) * (double)d * e;
-    }
+  for_each_decoder_tile(n, tile,
+                        [&](double e, bool diagonal) { flops += (diagonal ? 4.0 : 6.0) * d * e; });
   return flops;
+}
+
+double fused_decoder_floor(int64_t n, int64_t tile, int threads, const DecoderTileSeconds& t) {
+  const double full = (double)tile * (double)tile;
+  double seconds = 0;
+  for_each_decoder_tile(n, tile, [&](double e, bool diagonal) {
+    seconds += e / full * (t.logits + t.pass + t.grad_i + (diagonal ? 0.0 : t.grad_j));
+  });
+  return seconds / threads;
 }
 
 std::string fixed(double v, int digits) {
