@@ -89,7 +89,6 @@ nlohmann::json decoder_tile_timing(Rng& rng, bool quick) {
   const int64_t t = InnerProductLossOptions{}.tile, d = 16;
   struct Buffers {
     Tensor zi, zj, x, dzi, dzj;
-    double sum = 0;
   };
   std::vector<Buffers> bufs(max_threads());
   for (Buffers& b : bufs)
@@ -100,7 +99,7 @@ nlohmann::json decoder_tile_timing(Rng& rng, bool quick) {
       kernels::sgemm(false, true, t, t, d, 1.0f, b.zi.data(), d, b.zj.data(), d, 0.0f, b.x.data(),
                      t);
     else if (part == 1)
-      b.sum += inner_product_negatives_pass(b.x.data(), t * t);
+      inner_product_negatives_pass(b.x.data(), t * t);
     else  // dZ_I += G Z_J, dZ_J += G^T Z_I
       kernels::sgemm(part == 3, false, t, d, t, 1e-3f, b.x.data(), t,
                      (part == 2 ? b.zj : b.zi).data(), d, 1.0f, (part == 2 ? b.dzi : b.dzj).data(),
